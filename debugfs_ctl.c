@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control interface, under /sys/kernel/debug/swiotlb_stress/:
+ *
+ *   version, profiles          read: report version; the device profiles
+ *   new_device                 write: "name=N profile=P [override=V ...]"
+ *   del_device                 write: "N"
+ *   devices/N/config           read: the device's effective DMA configuration
+ *   devices/N/run              write: a run spec to start, "stop" to stop;
+ *                              read: the spec of the last run
+ *   devices/N/stats            read: the last run's counters and verdicts
+ *
+ * Every write is parsed whole before anything changes; a bad one fails
+ * with an errno and one kernel log line that says why.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "swiotlb_stress.h"
+
+#define SSTRESS_MAX_KEYS	16
+
+static struct dentry *sstress_root;
+static struct dentry *sstress_devices_dir;
+
+struct sstress_kv {
+	char *key;
+	char *val;	/* NULL for a bare word */
+};
+
+/*
+ * Copies a user write into a NUL-terminated line without its trailing
+ * newline, refusing what no valid command contains.
+ */
+static char *sstress_copy_line(const char __user *ubuf, size_t count,
+			       const char *what)
+{
+	char *line;
+
+	if (!count || count > SSTRESS_WRITE_MAX) {
+		sstress_reject("%s: write of %zu bytes (1..%u allowed)", what,
+			       count, SSTRESS_WRITE_MAX);
+		return ERR_PTR(-EINVAL);
+	}
+	line = memdup_user_nul(ubuf, count);
+	if (IS_ERR(line))
+		return line;
+	if (strlen(line) != count) {
+		sstress_reject("%s: embedded NUL byte", what);
+		kfree(line);
+		return ERR_PTR(-EINVAL);
+	}
+	if (line[count - 1] == '\n')
+		line[count - 1] = '\0';
+	return line;
+}
+
+/* Splits "k=v k=v word" in place; rejects repeated keys. */
+static int sstress_split(char *line, struct sstress_kv *kv, const char *what)
+{
+	int n = 0, i;
+	char *tok;
+
+	while ((tok = strsep(&line, " \t")) != NULL) {
+		char *eq;
+
+		if (!*tok)
+			continue;
+		if (n == SSTRESS_MAX_KEYS) {
+			sstress_reject("%s: more than %d fields", what,
+				       SSTRESS_MAX_KEYS);
+			return -EINVAL;
+		}
+		eq = strchr(tok, '=');
+		if (eq)
+			*eq++ = '\0';
+		kv[n].key = tok;
+		kv[n].val = eq;
+		for (i = 0; i < n; i++) {
+			if (!strcmp(kv[i].key, tok)) {
+				sstress_reject("%s: '%s' given twice", what, tok);
+				return -EINVAL;
+			}
+		}
+		n++;
+	}
+	if (!n) {
+		sstress_reject("%s: empty request", what);
+		return -EINVAL;
+	}
+	return n;
+}
+
+static int sstress_parse_u64(const struct sstress_kv *kv, u64 min, u64 max,
+			     u64 *out, const char *what)
+{
+	u64 v;
+
+	if (!kv->val || kstrtou64(kv->val, 0, &v)) {
+		sstress_reject("%s: %s needs a number", what, kv->key);
+		return -EINVAL;
+	}
+	if (v < min || v > max) {
+		sstress_reject("%s: %s=%llu out of range %llu..%llu", what,
+			       kv->key, v, min, max);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static int sstress_parse_u32(const struct sstress_kv *kv, u32 min, u32 max,
+			     u32 *out, const char *what)
+{
+	u64 v;
+	int ret;
+
+	ret = sstress_parse_u64(kv, min, max, &v, what);
+	if (!ret)
+		*out = v;
+	return ret;
+}
+
+/* A mask of the form 2^n - 1, as min_align_mask and boundaries must be. */
+static int sstress_parse_low_mask(const struct sstress_kv *kv, u64 max,
+				  bool zero_ok, u64 *out, const char *what)
+{
+	int ret;
+
+	ret = sstress_parse_u64(kv, zero_ok ? 0 : 1, max, out, what);
+	if (ret)
+		return ret;
+	if (*out & (*out + 1)) {
+		sstress_reject("%s: %s=%#llx is not of the form 2^n-1", what,
+			       kv->key, *out);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int sstress_parse_name(const char *name, const char *what)
+{
+	size_t len = strlen(name), i;
+
+	if (!len || len >= SSTRESS_NAME_MAX) {
+		sstress_reject("%s: name must be 1..%d characters", what,
+			       SSTRESS_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-') {
+			sstress_reject("%s: name may hold only [A-Za-z0-9_-]",
+				       what);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int sstress_opts_parse(char *line, struct sstress_dev_opts *o)
+{
+	static const char *what = "new_device";
+	struct sstress_kv kv[SSTRESS_MAX_KEYS];
+	u64 v;
+	int n, i, ret = 0;
+
+	n = sstress_split(line, kv, what);
+	if (n < 0)
+		return n;
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < n && !ret; i++) {
+		const char *k = kv[i].key;
+
+		if (!kv[i].val) {
+			sstress_reject("%s: '%s' is not key=value", what, k);
+			ret = -EINVAL;
+		} else if (!strcmp(k, "name")) {
+			ret = sstress_parse_name(kv[i].val, what);
+			if (!ret)
+				strscpy(o->name, kv[i].val, sizeof(o->name));
+		} else if (!strcmp(k, "profile")) {
+			o->profile = sstress_profile_find(kv[i].val);
+			if (!o->profile) {
+				sstress_reject("%s: unknown profile '%s' (see the profiles file)",
+					       what, kv[i].val);
+				ret = -EINVAL;
+			}
+		} else if (!strcmp(k, "mask_bits")) {
+			ret = sstress_parse_u32(&kv[i], SSTRESS_MASK_BITS_MIN,
+						SSTRESS_MASK_BITS_MAX,
+						&o->mask_bits, what);
+			o->has_mask_bits = true;
+		} else if (!strcmp(k, "coherent_bits")) {
+			ret = sstress_parse_u32(&kv[i], SSTRESS_MASK_BITS_MIN,
+						SSTRESS_MASK_BITS_MAX,
+						&o->coherent_bits, what);
+			o->has_coherent_bits = true;
+		} else if (!strcmp(k, "min_align_mask")) {
+			ret = sstress_parse_low_mask(&kv[i], U32_MAX, true, &v,
+						     what);
+			o->min_align_mask = v;
+			o->has_min_align_mask = true;
+		} else if (!strcmp(k, "max_seg_size")) {
+			ret = sstress_parse_u32(&kv[i], 1, U32_MAX,
+						&o->max_seg_size, what);
+			o->has_max_seg_size = true;
+		} else if (!strcmp(k, "seg_boundary")) {
+			ret = sstress_parse_low_mask(&kv[i], ULONG_MAX, false,
+						     &v, what);
+			o->seg_boundary = v;
+			o->has_seg_boundary = true;
+		} else {
+			sstress_reject("%s: unknown key '%s'", what, k);
+			ret = -EINVAL;
+		}
+	}
+	if (ret)
+		return ret;
+	if (!o->name[0] || !o->profile) {
+		sstress_reject("%s: name= and profile= are required", what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int sstress_parse_dirs(const char *val, u32 *dirs, const char *what)
+{
+	char buf[32], *s = buf, *tok;
+
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		goto bad;
+	*dirs = 0;
+	while ((tok = strsep(&s, ",")) != NULL) {
+		if (!strcmp(tok, "to"))
+			*dirs |= SSTRESS_DIR_TO;
+		else if (!strcmp(tok, "from"))
+			*dirs |= SSTRESS_DIR_FROM;
+		else if (!strcmp(tok, "bidi"))
+			*dirs |= SSTRESS_DIR_BIDI;
+		else if (!strcmp(tok, "all"))
+			*dirs |= SSTRESS_DIR_TO | SSTRESS_DIR_FROM | SSTRESS_DIR_BIDI;
+		else
+			goto bad;
+	}
+	return 0;
+bad:
+	sstress_reject("%s: dir=%s: use to, from, bidi, all or a comma list",
+		       what, val);
+	return -EINVAL;
+}
+
+int sstress_spec_parse(struct sstress_dev *sd, char *line,
+		       struct sstress_spec *spec)
+{
+	static const char *what = "run";
+	struct sstress_kv kv[SSTRESS_MAX_KEYS];
+	bool has_size = false, has_range = false;
+	u32 size = 4096;
+	int n, i, ret = 0;
+
+	n = sstress_split(line, kv, what);
+	if (n < 0)
+		return n;
+	memset(spec, 0, sizeof(*spec));
+	spec->threads = 1;
+	spec->size_min = 0;
+	spec->size_max = 0;
+	spec->offset_mode = SSTRESS_OFFSET_SWEEP;
+	spec->offset_step = 8;
+	spec->dirs = SSTRESS_DIR_TO | SSTRESS_DIR_FROM | SSTRESS_DIR_BIDI;
+
+	for (i = 0; i < n && !ret; i++) {
+		const char *k = kv[i].key, *v = kv[i].val;
+
+		if (!v) {
+			sstress_reject("%s: '%s' is not key=value", what, k);
+			ret = -EINVAL;
+		} else if (!strcmp(k, "op")) {
+			/* The engine knows one operation so far. */
+			if (strcmp(v, "map_single")) {
+				sstress_reject("%s: unknown op '%s'", what, v);
+				ret = -EINVAL;
+			}
+		} else if (!strcmp(k, "threads")) {
+			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_THREADS,
+						&spec->threads, what);
+		} else if (!strcmp(k, "iterations")) {
+			ret = sstress_parse_u64(&kv[i], 1, SSTRESS_MAX_ITERATIONS,
+						&spec->iterations, what);
+		} else if (!strcmp(k, "duration_ms")) {
+			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_DURATION_MS,
+						&spec->duration_ms, what);
+		} else if (!strcmp(k, "size")) {
+			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_MAP_SIZE,
+						&size, what);
+			has_size = true;
+		} else if (!strcmp(k, "size_min")) {
+			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_MAP_SIZE,
+						&spec->size_min, what);
+			has_range = true;
+		} else if (!strcmp(k, "size_max")) {
+			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_MAP_SIZE,
+						&spec->size_max, what);
+			has_range = true;
+		} else if (!strcmp(k, "offset")) {
+			if (!strcmp(v, "sweep")) {
+				spec->offset_mode = SSTRESS_OFFSET_SWEEP;
+			} else if (!strcmp(v, "random")) {
+				spec->offset_mode = SSTRESS_OFFSET_RANDOM;
+			} else {
+				spec->offset_mode = SSTRESS_OFFSET_FIXED;
+				ret = sstress_parse_u32(&kv[i], 0, PAGE_SIZE - 1,
+							&spec->offset, what);
+			}
+		} else if (!strcmp(k, "offset_step")) {
+			ret = sstress_parse_u32(&kv[i], 1, PAGE_SIZE - 1,
+						&spec->offset_step, what);
+		} else if (!strcmp(k, "dir")) {
+			ret = sstress_parse_dirs(v, &spec->dirs, what);
+		} else if (!strcmp(k, "place")) {
+			if (!strcmp(v, "any")) {
+				spec->place = SSTRESS_PLACE_ANY;
+			} else if (!strcmp(v, "high")) {
+				spec->place = SSTRESS_PLACE_HIGH;
+			} else {
+				sstress_reject("%s: place=%s: use any or high",
+					       what, v);
+				ret = -EINVAL;
+			}
+		} else if (!strcmp(k, "seed")) {
+			ret = sstress_parse_u64(&kv[i], 0, U64_MAX, &spec->seed,
+						what);
+		} else if (!strcmp(k, "oversize")) {
+			u32 b;
+
+			ret = sstress_parse_u32(&kv[i], 0, 1, &b, what);
+			spec->oversize = b;
+		} else {
+			sstress_reject("%s: unknown key '%s'", what, k);
+			ret = -EINVAL;
+		}
+	}
+	if (ret)
+		return ret;
+
+	if (spec->iterations && spec->duration_ms) {
+		sstress_reject("%s: give iterations= or duration_ms=, not both",
+			       what);
+		return -EINVAL;
+	}
+	if (!spec->iterations && !spec->duration_ms)
+		spec->iterations = 1000;
+	if (has_size && has_range) {
+		sstress_reject("%s: give size= or size_min=/size_max=, not both",
+			       what);
+		return -EINVAL;
+	}
+	if (has_range) {
+		if (!spec->size_min || !spec->size_max) {
+			sstress_reject("%s: size_min= and size_max= go together",
+				       what);
+			return -EINVAL;
+		}
+		if (spec->size_min > spec->size_max) {
+			sstress_reject("%s: size_min %u > size_max %u", what,
+				       spec->size_min, spec->size_max);
+			return -EINVAL;
+		}
+	} else {
+		spec->size_min = size;
+		spec->size_max = size;
+	}
+	return 0;
+}
+
+/* ---- top-level files ---- */
+
+static int sstress_version_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "version: %d\n", SSTRESS_REPORT_VERSION);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sstress_version);
+
+static int sstress_profiles_file_show(struct seq_file *m, void *unused)
+{
+	sstress_profiles_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sstress_profiles_file);
+
+static ssize_t sstress_new_device_write(struct file *file,
+					const char __user *ubuf, size_t count,
+					loff_t *ppos)
+{
+	struct sstress_dev_opts *opts;
+	char *line;
+	int ret;
+
+	line = sstress_copy_line(ubuf, count, "new_device");
+	if (IS_ERR(line))
+		return PTR_ERR(line);
+	opts = kmalloc(sizeof(*opts), GFP_KERNEL);
+	if (!opts) {
+		ret = -ENOMEM;
+		goto out_free_line;
+	}
+	ret = sstress_opts_parse(line, opts);
+	if (!ret)
+		ret = sstress_dev_create(opts);
+	kfree(opts);
+out_free_line:
+	kfree(line);
+	return ret ?: count;
+}
+
+static const struct file_operations sstress_new_device_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = sstress_new_device_write,
+	.llseek = noop_llseek,
+};
+
+static ssize_t sstress_del_device_write(struct file *file,
+					const char __user *ubuf, size_t count,
+					loff_t *ppos)
+{
+	char *line, *name;
+	int ret;
+
+	line = sstress_copy_line(ubuf, count, "del_device");
+	if (IS_ERR(line))
+		return PTR_ERR(line);
+	name = strim(line);
+	ret = sstress_parse_name(name, "del_device");
+	if (!ret)
+		ret = sstress_dev_destroy(name);
+	kfree(line);
+	return ret ?: count;
+}
+
+static const struct file_operations sstress_del_device_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = sstress_del_device_write,
+	.llseek = noop_llseek,
+};
+
+/* ---- per-device files ---- */
+
+static int sstress_config_show(struct seq_file *m, void *unused)
+{
+	sstress_dev_config_show(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sstress_config);
+
+static int sstress_stats_show(struct seq_file *m, void *unused)
+{
+	sstress_run_report(m, m->private);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sstress_stats);
+
+static int sstress_run_show(struct seq_file *m, void *unused)
+{
+	struct sstress_dev *sd = m->private;
+
+	mutex_lock(&sd->lock);
+	if (sd->run)
+		sstress_run_spec_show(m, sd);
+	else
+		seq_puts(m, "none");
+	seq_putc(m, '\n');
+	mutex_unlock(&sd->lock);
+	return 0;
+}
+
+static int sstress_run_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sstress_run_show, inode->i_private);
+}
+
+static ssize_t sstress_run_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct sstress_dev *sd = file_inode(file)->i_private;
+	struct sstress_spec spec;
+	char *line, *cmd;
+	int ret;
+
+	line = sstress_copy_line(ubuf, count, "run");
+	if (IS_ERR(line))
+		return PTR_ERR(line);
+	cmd = strim(line);
+	if (!strcmp(cmd, "stop")) {
+		mutex_lock(&sd->lock);
+		sstress_run_stop(sd);
+		mutex_unlock(&sd->lock);
+		ret = 0;
+	} else {
+		ret = sstress_spec_parse(sd, cmd, &spec);
+		if (!ret)
+			ret = sstress_run_start(sd, &spec);
+	}
+	kfree(line);
+	return ret ?: count;
+}
+
+static const struct file_operations sstress_run_fops = {
+	.owner = THIS_MODULE,
+	.open = sstress_run_open,
+	.read = seq_read,
+	.write = sstress_run_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+int sstress_ctl_dev_add(struct sstress_dev *sd)
+{
+	struct dentry *dir;
+
+	dir = debugfs_create_dir(sd->name, sstress_devices_dir);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	sd->debugfs = dir;
+	debugfs_create_file(SSTRESS_FILE_CONFIG, 0400, dir, sd,
+			    &sstress_config_fops);
+	debugfs_create_file(SSTRESS_FILE_RUN, 0600, dir, sd, &sstress_run_fops);
+	debugfs_create_file(SSTRESS_FILE_STATS, 0400, dir, sd,
+			    &sstress_stats_fops);
+	return 0;
+}
+
+/* Returns once no call into this device's files is in flight. */
+void sstress_ctl_dev_remove(struct sstress_dev *sd)
+{
+	debugfs_remove(sd->debugfs);
+	sd->debugfs = NULL;
+}
+
+int sstress_ctl_init(void)
+{
+	sstress_root = debugfs_create_dir(SSTRESS_DEBUGFS_DIR, NULL);
+	if (IS_ERR(sstress_root)) {
+		pr_err("cannot create debugfs directory (%ld): is debugfs enabled?\n",
+		       PTR_ERR(sstress_root));
+		return PTR_ERR(sstress_root);
+	}
+	sstress_devices_dir = debugfs_create_dir(SSTRESS_DIR_DEVICES,
+						 sstress_root);
+	debugfs_create_file(SSTRESS_FILE_VERSION, 0400, sstress_root, NULL,
+			    &sstress_version_fops);
+	debugfs_create_file(SSTRESS_FILE_PROFILES, 0400, sstress_root, NULL,
+			    &sstress_profiles_file_fops);
+	debugfs_create_file(SSTRESS_FILE_NEW_DEVICE, 0200, sstress_root, NULL,
+			    &sstress_new_device_fops);
+	debugfs_create_file(SSTRESS_FILE_DEL_DEVICE, 0200, sstress_root, NULL,
+			    &sstress_del_device_fops);
+	return 0;
+}
+
+void sstress_ctl_exit(void)
+{
+	debugfs_remove(sstress_root);
+}

@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prints -D flags for compat.h, found by looking at the headers of the kernel
+# the module is built against (never at its version number: distributions
+# backport APIs). Called from Kbuild as: compat-probe.sh SRCTREE OBJTREE
+#
+# Each probe names the header line that proves the feature; adding a kernel
+# (5.10, 5.15, ...) means adding probes here and fallbacks in compat.h.
+
+src=$1
+obj=$2
+
+hdr() {
+	# A header may live in the source tree or, for generated ones, the
+	# build tree.
+	for d in "$obj" "$src"; do
+		[ -f "$d/include/$1" ] && { echo "$d/include/$1"; return; }
+	done
+}
+
+has() { # has MACRO FILE REGEX
+	f=$(hdr "$2")
+	[ -n "$f" ] && grep -Eq "$3" "$f" && printf -- '-D%s ' "$1"
+}
+
+# Per-device bounce pool pointer (5.15+): struct device.dma_io_tlb_mem.
+has SSTRESS_HAVE_DEV_DMA_IO_TLB_MEM linux/device.h 'struct io_tlb_mem[[:space:]]*\*dma_io_tlb_mem;'
+# Forced bouncing recorded per pool (5.16+), not in a global swiotlb_force.
+has SSTRESS_HAVE_IO_TLB_MEM_FORCE_BOUNCE linux/swiotlb.h 'bool[[:space:]]+force_bounce;'
+# kmap_local_page() (5.11+).
+has SSTRESS_HAVE_KMAP_LOCAL linux/highmem.h 'kmap_local_page'
+# dma_opt_mapping_size() (6.0+).
+has SSTRESS_HAVE_DMA_OPT_MAPPING_SIZE linux/dma-mapping.h 'dma_opt_mapping_size\('
+echo

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swiotlb_stress: fake DMA devices that put the live DMA API and SWIOTLB
+ * under load, and checks that say what the kernel got wrong.
+ *
+ * This file owns the fake devices: a bus of their own, so each is a real
+ * struct device that dma-direct and SWIOTLB treat exactly as a driver's
+ * device (own dma_parms, DMA mask, coherent mask, the default bounce pool),
+ * and the registry that creates and destroys them at run time.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-direct.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "swiotlb_stress.h"
+
+static struct bus_type sstress_bus = {
+	.name = "swiotlb_stress",
+};
+
+/* Protects sstress_devices, sstress_ndevices and every sstress_dev::dying. */
+static DEFINE_MUTEX(sstress_devices_lock);
+static LIST_HEAD(sstress_devices);
+static unsigned int sstress_ndevices;
+
+static void sstress_dev_release(struct device *dev)
+{
+	struct sstress_dev *sd = to_sstress_dev(dev);
+
+	mutex_destroy(&sd->lock);
+	kfree(sd);
+}
+
+static struct sstress_dev *sstress_dev_find_locked(const char *name)
+{
+	struct sstress_dev *sd;
+
+	lockdep_assert_held(&sstress_devices_lock);
+	list_for_each_entry(sd, &sstress_devices, node)
+		if (!strcmp(sd->name, name))
+			return sd;
+	return NULL;
+}
+
+/* Highest DMA address the device can reach without bouncing. */
+u64 sstress_dev_reach(struct sstress_dev *sd)
+{
+	u64 reach = *sd->dev.dma_mask;
+
+	if (sd->dev.bus_dma_limit)
+		reach = min_t(u64, reach, sd->dev.bus_dma_limit);
+	return reach;
+}
+
+bool sstress_dev_is_bounce_forced(struct sstress_dev *sd)
+{
+	return sstress_swiotlb_force_bounce(&sd->dev);
+}
+
+int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
+			      const char *source)
+{
+	int ret;
+
+	ret = dma_set_mask(&sd->dev, DMA_BIT_MASK(bits));
+	if (ret) {
+		sstress_reject("%s: dma_set_mask(%u bits) failed (%d): the platform cannot serve that mask",
+			       sd->name, bits, ret);
+		return ret;
+	}
+	sd->mask_source = source;
+	return 0;
+}
+
+int sstress_dev_create(const struct sstress_dev_opts *opts)
+{
+	struct sstress_dev *sd;
+	int ret;
+
+	sd = kzalloc(sizeof(*sd), GFP_KERNEL);
+	if (!sd)
+		return -ENOMEM;
+
+	strscpy(sd->name, opts->name, sizeof(sd->name));
+	mutex_init(&sd->lock);
+	INIT_LIST_HEAD(&sd->node);
+
+	device_initialize(&sd->dev);
+	sd->dev.bus = &sstress_bus;
+	sd->dev.release = sstress_dev_release;
+	/*
+	 * What a bus gives a new device before its driver probes: storage
+	 * for the DMA parameters and the 32-bit default masks of PCI and
+	 * platform devices. A profile then does what its driver does.
+	 */
+	sd->dev.dma_parms = &sd->dma_parms;
+	sd->dma_mask = DMA_BIT_MASK(32);
+	sd->dev.dma_mask = &sd->dma_mask;
+	sd->dev.coherent_dma_mask = DMA_BIT_MASK(32);
+	sd->mask_source = "bus-default";
+	ret = dev_set_name(&sd->dev, "%s", sd->name);
+	if (ret)
+		goto err_put_device;
+
+	ret = sstress_profile_apply(sd, opts);
+	if (ret)
+		goto err_put_device;
+
+	mutex_lock(&sstress_devices_lock);
+	if (sstress_dev_find_locked(opts->name)) {
+		sstress_reject("new_device: name '%s' is in use", opts->name);
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	if (sstress_ndevices >= SSTRESS_MAX_DEVICES) {
+		sstress_reject("new_device: already %u devices, the limit",
+			       sstress_ndevices);
+		ret = -ENOSPC;
+		goto err_unlock;
+	}
+	ret = device_add(&sd->dev);
+	if (ret)
+		goto err_unlock;
+	ret = sstress_ctl_dev_add(sd);
+	if (ret)
+		goto err_device_del;
+	list_add_tail(&sd->node, &sstress_devices);
+	sstress_ndevices++;
+	mutex_unlock(&sstress_devices_lock);
+
+	dev_info(&sd->dev, "created: profile %s, dma_mask %#llx (%s), min_align_mask %#x\n",
+		 sd->profile->name, sd->dma_mask, sd->mask_source,
+		 dma_get_min_align_mask(&sd->dev));
+	return 0;
+
+err_device_del:
+	device_del(&sd->dev);
+err_unlock:
+	mutex_unlock(&sstress_devices_lock);
+err_put_device:
+	put_device(&sd->dev);
+	return ret;
+}
+
+/* Called with the device unlinked from every lookup: no new users. */
+static void sstress_dev_teardown(struct sstress_dev *sd)
+{
+	/* Waits for control-file calls in flight on this device. */
+	sstress_ctl_dev_remove(sd);
+	mutex_lock(&sd->lock);
+	sstress_run_stop(sd);
+	sstress_run_free(sd);
+	mutex_unlock(&sd->lock);
+	device_del(&sd->dev);
+	put_device(&sd->dev);
+}
+
+int sstress_dev_destroy(const char *name)
+{
+	struct sstress_dev *sd;
+	enum sstress_run_state state;
+
+	mutex_lock(&sstress_devices_lock);
+	sd = sstress_dev_find_locked(name);
+	if (!sd || sd->dying) {
+		mutex_unlock(&sstress_devices_lock);
+		sstress_reject("del_device: no device named '%s'", name);
+		return -ENODEV;
+	}
+	mutex_lock(&sd->lock);
+	state = sstress_run_state(sd);
+	if (state == SSTRESS_RUN_RUNNING) {
+		mutex_unlock(&sd->lock);
+		mutex_unlock(&sstress_devices_lock);
+		sstress_reject("del_device: '%s' is running; write 'stop' to its run file first",
+			       name);
+		return -EBUSY;
+	}
+	/* A run cannot start any more: sstress_run_start() checks dying. */
+	sd->dying = true;
+	mutex_unlock(&sd->lock);
+	mutex_unlock(&sstress_devices_lock);
+
+	sstress_dev_teardown(sd);
+
+	mutex_lock(&sstress_devices_lock);
+	list_del(&sd->node);
+	sstress_ndevices--;
+	mutex_unlock(&sstress_devices_lock);
+	return 0;
+}
+
+static void sstress_dev_destroy_all(void)
+{
+	struct sstress_dev *sd, *tmp;
+	LIST_HEAD(doomed);
+
+	mutex_lock(&sstress_devices_lock);
+	list_for_each_entry_safe(sd, tmp, &sstress_devices, node) {
+		if (sd->dying)
+			continue;
+		mutex_lock(&sd->lock);
+		sd->dying = true;
+		mutex_unlock(&sd->lock);
+		list_move_tail(&sd->node, &doomed);
+		sstress_ndevices--;
+	}
+	mutex_unlock(&sstress_devices_lock);
+
+	list_for_each_entry_safe(sd, tmp, &doomed, node) {
+		list_del(&sd->node);
+		sstress_dev_teardown(sd);
+	}
+}
+
+void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
+{
+	struct device *dev = &sd->dev;
+	u64 reach = sstress_dev_reach(sd);
+	bool forced = sstress_dev_is_bounce_forced(sd);
+	unsigned long nslabs = sstress_swiotlb_nslabs(dev);
+	const char *bounce;
+
+	/* Which buffers this device's streaming mappings bounce. */
+	if (forced)
+		bounce = "all (swiotlb=force)";
+	else if (sd->required_mask > reach && nslabs)
+		bounce = "above-mask (memory beyond dma_mask bounces)";
+	else if (sd->required_mask > reach)
+		bounce = "none (memory beyond dma_mask, but no bounce pool: mappings there fail)";
+	else
+		bounce = "none (dma_mask reaches all memory)";
+
+	seq_printf(m, "version: %d\n", SSTRESS_REPORT_VERSION);
+	seq_printf(m, "name: %s\n", sd->name);
+	seq_printf(m, "profile: %s\n", sd->profile->name);
+	seq_printf(m, "dma_mask: %#llx\n", *dev->dma_mask);
+	seq_printf(m, "dma_mask_bits: %d\n", fls64(*dev->dma_mask));
+	seq_printf(m, "mask_source: %s\n", sd->mask_source);
+	seq_printf(m, "coherent_dma_mask: %#llx\n", dev->coherent_dma_mask);
+	seq_printf(m, "bus_dma_limit: %#llx\n", (u64)dev->bus_dma_limit);
+	seq_printf(m, "required_mask: %#llx\n", sd->required_mask);
+	seq_printf(m, "required_mask_bits: %d\n", fls64(sd->required_mask));
+	seq_printf(m, "min_align_mask: %#x\n", dma_get_min_align_mask(dev));
+	seq_printf(m, "max_segment_size: %u\n", dma_get_max_seg_size(dev));
+	seq_printf(m, "segment_boundary: %#lx\n", dma_get_seg_boundary(dev));
+	seq_printf(m, "max_mapping_size: %zu\n", dma_max_mapping_size(dev));
+	seq_printf(m, "opt_mapping_size: %zu\n", sstress_dma_opt_mapping_size(dev));
+	seq_printf(m, "swiotlb_nslabs: %lu\n", nslabs);
+	seq_printf(m, "swiotlb_force_bounce: %d\n", forced);
+	seq_printf(m, "bounces: %s\n", bounce);
+}
+
+static int __init sstress_init(void)
+{
+	int ret;
+
+	ret = bus_register(&sstress_bus);
+	if (ret)
+		return ret;
+	ret = sstress_ctl_init();
+	if (ret)
+		goto err_bus_unregister;
+	pr_info("loaded: report version %d\n", SSTRESS_REPORT_VERSION);
+	return 0;
+
+err_bus_unregister:
+	bus_unregister(&sstress_bus);
+	return ret;
+}
+
+static void __exit sstress_exit(void)
+{
+	/*
+	 * An open control file holds a module reference, so no control call
+	 * can be in flight here and none can create a device any more.
+	 */
+	sstress_dev_destroy_all();
+	sstress_ctl_exit();
+	bus_unregister(&sstress_bus);
+	pr_info("unloaded\n");
+}
+
+module_init(sstress_init);
+module_exit(sstress_exit);
+
+MODULE_DESCRIPTION("Stress and verify the DMA API and SWIOTLB bounce buffering from fake devices");
+MODULE_LICENSE("GPL");
