@@ -1,0 +1,8 @@
+# purpose: a device whose driver never set a DMA mask (virtio-mmio before 2017) keeps the bus default 32 bits; under swiotlb=force all its I/O bounces
+# field-report: virtio-mmio-dma-mask-swiotlb-full.txt
+# append: swiotlb=force
+# mem: 2G
+# default: yes
+scn_device legacy0 "profile=legacy" &&
+scn_expect_key legacy0 config mask_source bus-default "no dma_set_mask() call: the bus default stays" &&
+scn_storm legacy0 "threads=2 iterations=512 size_min=512 size_max=131072 dir=all"

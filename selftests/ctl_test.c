@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * swiotlb_stress control interface: device creation with every profile
+ * and override, the configuration each reports, and bad input: every
+ * malformed write must fail with the right errno and change nothing.
+ *
+ * Needs the module loaded (functions.sh's sst_require does that) and root.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "ktap.h"
+#include "../include/uapi/swiotlb_stress.h"
+
+#define ROOT	"/sys/kernel/debug/" SSTRESS_DEBUGFS_DIR
+
+static char buf[8192];
+
+/* Writes @len bytes to a control file: 0 or the errno of the write. */
+static int ctl_write_raw(const char *file, const void *data, size_t len)
+{
+	char path[256];
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), ROOT "/%s", file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	n = write(fd, data, len);
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != len)
+		err = EIO;
+	close(fd);
+	return err;
+}
+
+static int ctl_write(const char *file, const char *line)
+{
+	return ctl_write_raw(file, line, strlen(line));
+}
+
+static const char *ctl_read(const char *file)
+{
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), ROOT "/%s", file);
+	buf[0] = '\0';
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	return buf;
+}
+
+/* The value of "key: value" in @text, in a static buffer. */
+static const char *key(const char *text, const char *k)
+{
+	static char val[256];
+	size_t klen = strlen(k);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, k, klen) && p[klen] == ':' && p[klen + 1] == ' ') {
+			const char *e = strchr(p, '\n');
+			size_t len = e ? (size_t)(e - p - klen - 2) :
+					 strlen(p + klen + 2);
+
+			if (len >= sizeof(val))
+				len = sizeof(val) - 1;
+			memcpy(val, p + klen + 2, len);
+			val[len] = '\0';
+			return val;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return "";
+}
+
+static const char *dev_file(const char *dev, const char *file)
+{
+	char rel[128];
+
+	snprintf(rel, sizeof(rel), SSTRESS_DIR_DEVICES "/%s/%s", dev, file);
+	return ctl_read(rel);
+}
+
+static int dev_key_is(const char *dev, const char *file, const char *k,
+		      const char *want)
+{
+	const char *v = key(dev_file(dev, file), k);
+
+	if (strcmp(v, want)) {
+		ksft_print_msg("%s/%s: %s is '%s', want '%s'\n", dev, file, k, v,
+			       want);
+		return 0;
+	}
+	return 1;
+}
+
+/* Names in devices/, sorted, joined by spaces: the state bad input keeps. */
+static void device_list(char *out, size_t size)
+{
+	struct dirent **names;
+	int n, i;
+
+	out[0] = '\0';
+	n = scandir(ROOT "/" SSTRESS_DIR_DEVICES, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.') {
+			strncat(out, names[i]->d_name, size - strlen(out) - 2);
+			strcat(out, " ");
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
+struct bad_write {
+	const char *file;
+	const char *line;
+	int err;
+	const char *why;
+};
+
+static const struct bad_write bad_writes[] = {
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=bogus", EINVAL, "unknown profile" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom mask_bits=23", EINVAL, "mask bits below 24" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom mask_bits=65", EINVAL, "mask bits above 64" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom coherent_bits=0", EINVAL, "coherent bits 0" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom min_align_mask=0x1000", EINVAL, "min_align_mask not 2^n-1" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom min_align_mask=-1", EINVAL, "negative min_align_mask" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom seg_boundary=0", EINVAL, "zero segment boundary" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom max_seg_size=0", EINVAL, "zero max segment size" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom max_seg_size=99999999999", EINVAL, "huge max segment size" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=t_nvme profile=nvme", EEXIST, "duplicate name" },
+	{ SSTRESS_FILE_NEW_DEVICE, "profile=nvme", EINVAL, "missing name" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x", EINVAL, "missing profile" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=a/b profile=nvme", EINVAL, "slash in name" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=0123456789012345678901234567890123 profile=nvme", EINVAL, "name too long" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=nvme bogus=1", EINVAL, "unknown key" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=nvme name=y", EINVAL, "key given twice" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=nvme mask_bits", EINVAL, "key without value" },
+	{ SSTRESS_FILE_NEW_DEVICE, "\n", EINVAL, "empty line" },
+	{ SSTRESS_FILE_DEL_DEVICE, "nosuch", ENODEV, "no such device" },
+	{ SSTRESS_FILE_DEL_DEVICE, "a b", EINVAL, "two names" },
+	{ "devices/t_nvme/run", "threads=0", EINVAL, "zero threads" },
+	{ "devices/t_nvme/run", "threads=65", EINVAL, "too many threads" },
+	{ "devices/t_nvme/run", "size=0", EINVAL, "zero size" },
+	{ "devices/t_nvme/run", "size=999999999", EINVAL, "absurd size" },
+	{ "devices/t_nvme/run", "iterations=0", EINVAL, "zero iterations" },
+	{ "devices/t_nvme/run", "iterations=99999999999", EINVAL, "absurd iterations" },
+	{ "devices/t_nvme/run", "duration_ms=0", EINVAL, "zero duration" },
+	{ "devices/t_nvme/run", "iterations=5 duration_ms=5", EINVAL, "count and duration" },
+	{ "devices/t_nvme/run", "size_min=10 size_max=5", EINVAL, "inverted size range" },
+	{ "devices/t_nvme/run", "size=8 size_min=1 size_max=9", EINVAL, "size and range" },
+	{ "devices/t_nvme/run", "offset=4096", EINVAL, "offset past a page" },
+	{ "devices/t_nvme/run", "dir=sideways", EINVAL, "unknown direction" },
+	{ "devices/t_nvme/run", "op=bogus", EINVAL, "unknown operation" },
+	{ "devices/t_nvme/run", "place=moon", EINVAL, "unknown placement" },
+	{ "devices/t_nvme/run", "oversize=2", EINVAL, "oversize not 0/1" },
+	{ "devices/t_nvme/run", "threads=64 size=2097152 oversize=1", EINVAL, "more run memory than allowed" },
+};
+
+int main(void)
+{
+	char before[1024], after[1024], cfg_before[4096];
+	const char *cfg;
+	unsigned int i;
+	size_t max_map;
+	char big[SSTRESS_WRITE_MAX + 64];
+	int err;
+
+	ksft_print_header();
+	if (access(ROOT, F_OK))
+		ksft_exit_skip("%s missing: module not loaded\n", ROOT);
+	ksft_set_plan(14 + sizeof(bad_writes) / sizeof(bad_writes[0]));
+
+	ksft_test_result(!strcmp(key(ctl_read(SSTRESS_FILE_VERSION), "version"), "1"),
+			 "version file says report version %d\n",
+			 SSTRESS_REPORT_VERSION);
+	cfg = ctl_read(SSTRESS_FILE_PROFILES);
+	ksft_test_result(strstr(cfg, "nvme:") && strstr(cfg, "sas:") &&
+			 strstr(cfg, "legacy:") && strstr(cfg, "custom:"),
+			 "profiles lists nvme, sas, legacy, custom\n");
+
+	/* nvme: as nvme-pci sets itself up. */
+	err = ctl_write(SSTRESS_FILE_NEW_DEVICE, "name=t_nvme profile=nvme");
+	ksft_test_result(!err && dev_key_is("t_nvme", "config", "dma_mask_bits", "64") &&
+			 dev_key_is("t_nvme", "config", "coherent_dma_mask", "0xffffffffffffffff") &&
+			 dev_key_is("t_nvme", "config", "min_align_mask", "0xfff") &&
+			 dev_key_is("t_nvme", "config", "max_segment_size", "4294967295") &&
+			 dev_key_is("t_nvme", "config", "mask_source", "driver"),
+			 "nvme profile: 64-bit masks, min_align_mask 0xfff, 4 GiB segments\n");
+
+	/* sas: the mpt3sas choice from the required mask. */
+	err = ctl_write(SSTRESS_FILE_NEW_DEVICE, "name=t_sas profile=sas");
+	cfg = dev_file("t_sas", "config");
+	{
+		int req = atoi(key(cfg, "required_mask_bits"));
+		const char *want = req <= 32 ? "32" : "64";
+
+		ksft_print_msg("sas: required_mask %s\n", key(cfg, "required_mask"));
+		ksft_print_msg("sas: chose %s bits\n", key(cfg, "dma_mask_bits"));
+		ksft_print_msg("sas: mask_source %s\n", key(cfg, "mask_source"));
+		ksft_test_result(!err && req > 0 &&
+				 dev_key_is("t_sas", "config", "dma_mask_bits", want) &&
+				 dev_key_is("t_sas", "config", "max_segment_size", "65536"),
+				 "sas profile: %s-bit mask for a %d-bit required mask\n",
+				 want, req);
+	}
+
+	err = ctl_write(SSTRESS_FILE_NEW_DEVICE, "name=t_legacy profile=legacy");
+	ksft_test_result(!err && dev_key_is("t_legacy", "config", "dma_mask", "0xffffffff") &&
+			 dev_key_is("t_legacy", "config", "coherent_dma_mask", "0xffffffff") &&
+			 dev_key_is("t_legacy", "config", "mask_source", "bus-default") &&
+			 dev_key_is("t_legacy", "config", "min_align_mask", "0x0"),
+			 "legacy profile: the bus default 32-bit masks, nothing set\n");
+
+	err = ctl_write(SSTRESS_FILE_NEW_DEVICE,
+			"name=t_custom profile=custom mask_bits=40 coherent_bits=36 min_align_mask=0x7ff max_seg_size=65536 seg_boundary=0xffff");
+	ksft_test_result(!err && dev_key_is("t_custom", "config", "dma_mask", "0xffffffffff") &&
+			 dev_key_is("t_custom", "config", "coherent_dma_mask", "0xfffffffff") &&
+			 dev_key_is("t_custom", "config", "min_align_mask", "0x7ff") &&
+			 dev_key_is("t_custom", "config", "max_segment_size", "65536") &&
+			 dev_key_is("t_custom", "config", "segment_boundary", "0xffff"),
+			 "custom profile: every attribute as given\n");
+
+	err = ctl_write(SSTRESS_FILE_NEW_DEVICE, "name=t_over profile=nvme mask_bits=32 min_align_mask=0");
+	ksft_test_result(!err && dev_key_is("t_over", "config", "dma_mask", "0xffffffff") &&
+			 dev_key_is("t_over", "config", "mask_source", "override") &&
+			 dev_key_is("t_over", "config", "min_align_mask", "0x0"),
+			 "a profile's attributes can be overridden at creation\n");
+
+	cfg = dev_file("t_nvme", "config");
+	ksft_print_msg("nvme: bounces: %s\n", key(cfg, "bounces"));
+	ksft_print_msg("nvme: max_mapping_size: %s\n", key(cfg, "max_mapping_size"));
+	ksft_test_result(strtoull(key(cfg, "max_mapping_size"), NULL, 0) > 0 &&
+			 *key(cfg, "bounces") && *key(cfg, "swiotlb_nslabs"),
+			 "config reports max_mapping_size and whether mappings bounce\n");
+
+	/* Bad input: the errno, and nothing changed. */
+	device_list(before, sizeof(before));
+	snprintf(cfg_before, sizeof(cfg_before), "%s", dev_file("t_nvme", "config"));
+	for (i = 0; i < sizeof(bad_writes) / sizeof(bad_writes[0]); i++) {
+		const struct bad_write *b = &bad_writes[i];
+
+		err = ctl_write(b->file, b->line);
+		ksft_test_result(err == b->err, "bad input rejected: %s (errno %d, want %d)\n",
+				 b->why, err, b->err);
+	}
+	err = ctl_write_raw(SSTRESS_FILE_NEW_DEVICE, "name=x\0profile=nvme", 19);
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "name=", 5);
+	err = err == EINVAL && ctl_write_raw(SSTRESS_FILE_NEW_DEVICE, big, sizeof(big)) == EINVAL;
+	ksft_test_result(err, "embedded NUL and over-long writes rejected with EINVAL\n");
+
+	/* Past dma_max_mapping_size only when asked, where there is a limit. */
+	max_map = strtoull(key(dev_file("t_nvme", "config"), "max_mapping_size"), NULL, 0);
+	if (max_map < SSTRESS_MAX_MAP_SIZE) {
+		snprintf(big, sizeof(big), "size=%zu iterations=1", max_map + 1);
+		ksft_test_result(ctl_write("devices/t_nvme/run", big) == EINVAL,
+				 "a size past dma_max_mapping_size (%zu) is refused without oversize=1\n",
+				 max_map);
+	} else {
+		ksft_test_result_skip("dma_max_mapping_size is unlimited here (nothing bounces)\n");
+	}
+
+	device_list(after, sizeof(after));
+	ksft_test_result(!strcmp(before, after) &&
+			 !strcmp(cfg_before, dev_file("t_nvme", "config")) &&
+			 !strcmp(key(dev_file("t_nvme", "stats"), "state"), "idle"),
+			 "bad input changed nothing (devices: %s)\n", after);
+
+	/* A running device cannot be destroyed; stop, then it can. */
+	err = ctl_write("devices/t_legacy/run", "duration_ms=60000 size=512");
+	ksft_test_result(!err && ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_legacy") == EBUSY &&
+			 ctl_write("devices/t_legacy/run", "size=512") == EBUSY,
+			 "a running device refuses del_device and a second run (EBUSY)\n");
+	err = ctl_write("devices/t_legacy/run", "stop");
+	ksft_test_result(!err && dev_key_is("t_legacy", "stats", "state", "stopped") &&
+			 !ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_legacy"),
+			 "stop ends the run at once; then del_device succeeds\n");
+
+	err = 0;
+	err |= ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_nvme");
+	err |= ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_sas");
+	err |= ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_custom");
+	err |= ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_over");
+	device_list(after, sizeof(after));
+	ksft_test_result(!err && !after[0], "all devices destroyed (left: '%s')\n", after);
+
+	ksft_finished();
+	return 0;
+}

@@ -1,0 +1,116 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shell helpers for swiotlb_stress tests and scenarios: finding and loading
+# the module, driving its debugfs control files, KTAP output. POSIX sh
+# (busybox ash in the QEMU guest). Modelled on the livepatch selftests'
+# functions.sh.
+
+SST_DEBUGFS=${SST_DEBUGFS:-/sys/kernel/debug}
+SST_DIR=$SST_DEBUGFS/swiotlb_stress
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
+
+sst_ktap_count=0
+sst_ktap_fails=0
+sst_ktap_skips=0
+
+ktap_header() { echo "KTAP version 1"; }
+ktap_plan() { echo "1..$1"; }
+ktap_print() { echo "# $*"; }
+
+# ktap_result VERDICT NAME [REASON]: VERDICT is pass, fail or skip.
+ktap_result() {
+	sst_ktap_count=$((sst_ktap_count + 1))
+	case $1 in
+	pass) echo "ok $sst_ktap_count $2" ;;
+	skip) echo "ok $sst_ktap_count $2 # SKIP ${3:-}"
+	      sst_ktap_skips=$((sst_ktap_skips + 1)) ;;
+	*)    echo "not ok $sst_ktap_count $2${3:+ # $3}"
+	      sst_ktap_fails=$((sst_ktap_fails + 1)) ;;
+	esac
+}
+
+# Exit code for a test program: 1 if anything failed, 4 if all skipped.
+ktap_finish() {
+	echo "# totals: pass:$((sst_ktap_count - sst_ktap_fails - sst_ktap_skips)) fail:$sst_ktap_fails skip:$sst_ktap_skips"
+	[ "$sst_ktap_fails" -gt 0 ] && exit $KSFT_FAIL
+	[ "$sst_ktap_count" -gt 0 ] && [ "$sst_ktap_skips" -eq "$sst_ktap_count" ] && exit $KSFT_SKIP
+	exit $KSFT_PASS
+}
+
+# ktap_skip_all REASON: a whole test program cannot run.
+ktap_skip_all() {
+	ktap_plan 1
+	sst_ktap_count=0
+	ktap_result skip "${SST_TEST_NAME:-swiotlb_stress}" "$1"
+	exit $KSFT_SKIP
+}
+
+# Why the module's control files cannot be used here, or nothing.
+sst_unusable_reason() {
+	[ "$(id -u)" = 0 ] || { echo "must run as root"; return; }
+	if [ ! -d "$SST_DEBUGFS/.." ] || ! grep -q " $SST_DEBUGFS debugfs" /proc/mounts 2>/dev/null; then
+		mount -t debugfs none "$SST_DEBUGFS" 2>/dev/null ||
+			{ echo "debugfs is not available"; return; }
+	fi
+	if [ -r /sys/kernel/security/lockdown ] &&
+	   ! grep -q '\[none\]' /sys/kernel/security/lockdown; then
+		echo "kernel lockdown ($(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/security/lockdown)) refuses unsigned modules and debugfs writes"
+		return
+	fi
+}
+
+# Loads the module from $SST_MODULE (a .ko path) or by name; prints why not.
+sst_load_module() {
+	[ -d "$SST_DIR" ] && return 0
+	if [ -n "${SST_MODULE:-}" ] && [ -f "$SST_MODULE" ]; then
+		insmod "$SST_MODULE" 2>&1 || return 1
+	else
+		modprobe swiotlb_stress 2>&1 || return 1
+	fi
+	[ -d "$SST_DIR" ] || { echo "module loaded but $SST_DIR is missing"; return 1; }
+}
+
+# sst_require: skip the whole test program unless the module is usable.
+sst_require() {
+	why=$(sst_unusable_reason)
+	[ -z "$why" ] || ktap_skip_all "$why"
+	why=$(sst_load_module) || ktap_skip_all "module not loadable: $why"
+}
+
+# sst_ctl FILE LINE: one control write; returns the write's status.
+sst_ctl() {
+	printf '%s\n' "$2" > "$SST_DIR/$1" 2>/dev/null
+}
+
+sst_new_device() { sst_ctl new_device "name=$1${2:+ $2}"; }
+sst_del_device() { sst_ctl del_device "$1"; }
+sst_dev_file() { cat "$SST_DIR/devices/$1/$2"; }
+
+# sst_key TEXT KEY: the value of "KEY: value" in TEXT.
+sst_key() {
+	printf '%s\n' "$1" | sed -n "s/^$2: //p" | head -n 1
+}
+
+sst_start() { sst_ctl "devices/$1/run" "$2"; }
+sst_stop() { sst_ctl "devices/$1/run" stop; }
+
+# sst_wait NAME SECONDS: waits for the device's run to end; 1 on timeout.
+sst_wait() {
+	n=0
+	while [ "$n" -lt "$(($2 * 10))" ]; do
+		case $(sst_key "$(sst_dev_file "$1" stats)" state) in
+		running) ;;
+		*) return 0 ;;
+		esac
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# Boot-time facts a test or scenario may need.
+sst_cmdline_has() { grep -qw -- "$1" /proc/cmdline; }
+sst_mem_kb() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }

@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# What runs in the guest (or on a test machine with --host): loads the
+# module, then runs the selftests or the scenarios named in $SST_ENV, and
+# prints what the host runner collects from the console.
+#   SST_MODE=selftests SST_TESTS="ctl_test storm_test.sh"
+#   SST_MODE=scenarios SST_SCENARIOS="nvme-force legacy-default"
+
+SST_ROOT=${SST_ROOT:-/sst}
+[ -f "$SST_ROOT/env" ] && . "$SST_ROOT/env"
+export SST_LIB=$SST_ROOT/selftests
+export SST_MODULE=${SST_MODULE:-$SST_ROOT/swiotlb_stress.ko}
+. "$SST_LIB/functions.sh"
+
+echo "SST-INFO kernel $(uname -r)"
+echo "SST-INFO cmdline $(cat /proc/cmdline)"
+echo "SST-INFO memtotal_kb $(sst_mem_kb)"
+echo "SST-INFO cpus $(grep -c ^processor /proc/cpuinfo)"
+
+why=$(sst_unusable_reason)
+if [ -z "$why" ]; then
+	why=$(sst_load_module) && why=
+fi
+if [ -n "$why" ]; then
+	echo "SST-SKIPALL $why"
+	exit 4
+fi
+# Device errors are wanted in dmesg, not interleaved with the results.
+echo 4 > /proc/sys/kernel/printk
+
+rc=0
+case $SST_MODE in
+selftests)
+	for t in $SST_TESTS; do
+		echo "SST-BEGIN ktap:$t"
+		(cd "$SST_ROOT/selftests" && "./$t")
+		trc=$?
+		echo "SST-END ktap:$t"
+		echo "SST-RC $t $trc"
+		[ $trc = 0 ] || [ $trc = 4 ] || rc=1
+	done
+	;;
+scenarios)
+	. "$SST_ROOT/tools/guest/scenario-lib.sh"
+	for s in $SST_SCENARIOS; do
+		f=$SST_ROOT/scenarios/$s.sh
+		echo "SST-SCENARIO-BEGIN $s"
+		need=$(sed -n 's/^# requires: //p' "$f")
+		miss=
+		for p in $need; do
+			case $p in
+			mem\>*) [ "$(sst_mem_kb)" -gt $(( ${p#mem>} * 1024 * 1024 )) ] || miss="$miss more than ${p#mem>} GiB of memory" ;;
+			!*) ! sst_cmdline_has "${p#!}" || miss="$miss no ${p#!}" ;;
+			*) sst_cmdline_has "$p" || miss="$miss $p" ;;
+			esac
+		done
+		if [ -n "$miss" ]; then
+			SST_SCENARIO=$s scn_result scenario skip "this boot lacks:$miss"
+		else
+			(SST_SCENARIO=$s; . "$f")
+		fi
+		echo "SST-SCENARIO-END $s"
+	done
+	;;
+*)
+	echo "SST-SKIPALL unknown SST_MODE '$SST_MODE'"
+	exit 4
+	;;
+esac
+echo "SST-BEGIN dmesg"
+# Prefixed, so the host does not take them for console printk lines.
+dmesg | sed 's/^/| /'
+echo "SST-END dmesg"
+exit $rc

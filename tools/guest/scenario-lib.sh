@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for scenarios (scenarios/*.sh), run in the guest or on a test
+# machine by tools/guest/main.sh. A scenario creates devices, runs storms
+# and hands each device's verdicts back; this file turns them into lines
+# the host runner reads:
+#
+#   SST-RESULT <scenario> <check> <pass|fail|skip> <reason>
+#   SST-BEGIN file:<scenario>:<device>.<config|stats> ... SST-END ...
+#
+# Scenarios stay declarative: what devices, what storm, what they expect.
+
+. "${SST_LIB:-/sst/selftests}/functions.sh"
+
+scn_result() { # CHECK VERDICT REASON
+	echo "SST-RESULT $SST_SCENARIO $1 $2 $3"
+}
+
+scn_section() { # NAME (text on stdin)
+	echo "SST-BEGIN file:$SST_SCENARIO:$1"
+	cat
+	echo "SST-END file:$SST_SCENARIO:$1"
+}
+
+# scn_device NAME NEW_DEVICE_ARGS: creates it and records its config.
+scn_device() {
+	if ! sst_new_device "$1" "$2"; then
+		scn_result "$1.create" fail "new_device '$2' refused: $(dmesg | grep swiotlb_stress | tail -n 1)"
+		return 1
+	fi
+	sst_dev_file "$1" config | scn_section "$1.config"
+}
+
+# scn_storm NAME SPEC [TIMEOUT_S]: runs a storm to its end, records stats,
+# and reports every check the module gave a verdict for.
+scn_storm() {
+	if ! sst_start "$1" "$2"; then
+		scn_result "$1.start" fail "run '$2' refused: $(dmesg | grep swiotlb_stress | tail -n 1)"
+		return 1
+	fi
+	if ! sst_wait "$1" "${3:-600}"; then
+		sst_stop "$1"
+		scn_result "$1.storm" fail "storm did not end within ${3:-600} s (a map call that never returns?)"
+	fi
+	st=$(sst_dev_file "$1" stats)
+	printf '%s\n' "$st" | scn_section "$1.stats"
+	printf '%s\n' "$st" | sed -nE 's/^check_([a-z_]*): (pass|fail|skip)$/\1 \2/p' |
+	while read -r check verdict; do
+		scn_result "$1.$check" "$verdict" "$(sst_key "$st" "check_${check}_reason")"
+	done
+}
+
+# scn_expect_key NAME FILE KEY PATTERN WHY: a scenario-level expectation on
+# a report value (a shell pattern), reported as its own check.
+scn_expect_key() {
+	got=$(sst_key "$(sst_dev_file "$1" "$2")" "$3")
+	case $got in
+	$4) scn_result "$1.$3" pass "$5: $got" ;;
+	*) scn_result "$1.$3" fail "$5: got '$got', want '$4'" ;;
+	esac
+}

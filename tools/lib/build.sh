@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side build steps shared by tools/run.sh and tools/test.sh: the module
+# for one kernel, the static selftests, and the payload a guest gets.
+# Sourced; defines sst_* functions only.
+
+SST_TOP=${SST_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+# Module sources, copied so several kernels build side by side.
+sst_module_sources() {
+	(cd "$SST_TOP" && ls Kbuild Makefile ./*.c ./*.h include/uapi/*.h scripts/compat-probe.sh)
+}
+
+# sst_build_module KDIR OUTDIR: builds with W=1; fails on any warning.
+# Prints the .ko path.
+sst_build_module() {
+	local kdir=$1 out=$2 f
+	if [ ! -e "$kdir/Makefile" ]; then
+		echo "no kernel build tree at $kdir" >&2
+		return 1
+	fi
+	rm -rf "$out/src"
+	mkdir -p "$out/src"
+	while read -r f; do
+		mkdir -p "$out/src/$(dirname "$f")"
+		cp "$SST_TOP/$f" "$out/src/$f"
+	done < <(sst_module_sources)
+	if ! make -C "$out/src" KDIR="$kdir" W=1 > "$out/build.log" 2>&1; then
+		cat "$out/build.log" >&2
+		echo "module build failed against $kdir (log: $out/build.log)" >&2
+		return 1
+	fi
+	if grep -E 'warning:|error:' "$out/build.log" >&2; then
+		echo "module build against $kdir has warnings (W=1); fix them" >&2
+		return 1
+	fi
+	echo "$out/src/swiotlb-stress.ko"
+}
+
+# sst_build_selftests OUTDIR: static binaries and scripts for any guest.
+sst_build_selftests() {
+	local out=$1
+	mkdir -p "$out"
+	cp "$SST_TOP"/selftests/*.sh "$out/"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$out/ctl_test" \
+		"$SST_TOP/selftests/ctl_test.c"
+}
+
+# sst_stage_payload DIR KO SELFTESTS_DIR: what goes to /sst in the guest.
+sst_stage_payload() {
+	local dir=$1 ko=$2 st=$3
+	rm -rf "$dir"
+	mkdir -p "$dir/tools" "$dir/selftests"
+	cp "$ko" "$dir/swiotlb_stress.ko"
+	cp -r "$st/." "$dir/selftests/"
+	cp -r "$SST_TOP/tools/guest" "$dir/tools/"
+	cp -r "$SST_TOP/scenarios" "$dir/"
+	cat > "$dir/guest-main.sh" <<'EOS'
+#!/bin/sh
+exec /sst/tools/guest/main.sh
+EOS
+	chmod +x "$dir/guest-main.sh" "$dir/tools/guest/"*.sh
+}
+
+# The Debian packages the runners need, by what they do.
+SST_PKGS_BUILD="make gcc libc6-dev"
+SST_PKGS_VM="qemu-system-x86 busybox-static cpio"

@@ -1,0 +1,271 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# swiotlb_stress main job: boots a kernel in QEMU (or uses this machine with
+# --host), loads the module, runs scenarios, and prints a report, KTAP and a
+# JSON summary. Exit: 0 all checks passed or skipped, 1 a check failed,
+# 2 the kernel under test panicked or hung, 3 bad usage or set-up.
+set -euo pipefail
+
+SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/lib/vm.sh
+. "$SST_TOP/tools/lib/vm.sh"
+# shellcheck source=tools/lib/build.sh
+. "$SST_TOP/tools/lib/build.sh"
+
+usage() {
+	cat <<EOF
+usage: tools/run.sh [options] [SCENARIO...]
+
+Boots a kernel in QEMU (TCG), loads swiotlb_stress and runs the scenarios
+(default: those marked default). Each scenario boots with the kernel
+parameters and memory it declares; scenarios that share them share a boot.
+
+  --kernel IMAGE   kernel to test (default: newest /boot/vmlinuz-*)
+  --kdir DIR       its build tree (default: /lib/modules/<version>/build)
+  --append "ARGS"  extra kernel parameters for every boot
+  --mem SIZE       guest memory for every boot (default: per scenario)
+  --smp N          guest CPUs (default: 2)
+  --host           run in the running kernel instead of QEMU
+  --kvm            use KVM (hangs on some hosts; TCG is the default)
+  --timeout S      per-boot timeout in seconds (default: 600)
+  --out DIR        results folder (default: results/run-<date>-<kernel>)
+  --list           list scenarios and exit
+  -v, --verbose    stream the guest console
+EOF
+}
+
+die() { echo "run.sh: $*" >&2; exit 3; }
+
+kernel= kdir= append= mem= smp=2 host=0 kvm=0 timeout=600 out= list=0
+scenarios=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=${2:?}; shift ;;
+	--kdir) kdir=${2:?}; shift ;;
+	--append) append=${2?}; shift ;;
+	--mem) mem=${2:?}; shift ;;
+	--smp) smp=${2:?}; shift ;;
+	--host) host=1 ;;
+	--kvm) kvm=1 ;;
+	--timeout) timeout=${2:?}; shift ;;
+	--out) out=${2:?}; shift ;;
+	--list) list=1 ;;
+	-v|--verbose) export VM_VERBOSE=1 ;;
+	-h|--help) usage; exit 0 ;;
+	-*) usage >&2; die "unknown option $1" ;;
+	*) scenarios+=("$1") ;;
+	esac
+	shift
+done
+
+scn_file() { echo "$SST_TOP/scenarios/$1.sh"; }
+scn_meta() { sed -n "s/^# $2: *//p" "$(scn_file "$1")" | head -n 1; }
+all_scenarios() { for f in "$SST_TOP"/scenarios/*.sh; do basename "$f" .sh; done; }
+
+if [ $list = 1 ]; then
+	for s in $(all_scenarios); do
+		printf '%-16s %s\n' "$s" "$(scn_meta "$s" purpose)"
+		printf '%-16s boots with: append "%s", mem %s%s\n' "" \
+			"$(scn_meta "$s" append)" "$(scn_meta "$s" mem)" \
+			"$([ "$(scn_meta "$s" default)" = yes ] && echo ", default")"
+	done
+	exit 0
+fi
+
+if [ ${#scenarios[@]} = 0 ]; then
+	for s in $(all_scenarios); do
+		[ "$(scn_meta "$s" default)" = yes ] && scenarios+=("$s")
+	done
+fi
+for s in "${scenarios[@]}"; do
+	[ -f "$(scn_file "$s")" ] || die "unknown scenario '$s' (see --list)"
+done
+[[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp needs a positive number"
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"
+[ -z "$mem" ] || [[ $mem =~ ^[1-9][0-9]*[MG]$ ]] || die "--mem takes a size like 2G or 6144M"
+
+# ---- build ----
+if [ $host = 1 ]; then
+	[ -z "$kernel" ] || die "--kernel and --host exclude each other"
+	kver=$(uname -r)
+	kdir=${kdir:-/lib/modules/$kver/build}
+	[ -d "$kdir" ] || die "no build tree for the running kernel: apt-get install linux-headers-$kver"
+else
+	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+		# shellcheck disable=SC2086
+		vm_need_packages $SST_PKGS_BUILD $SST_PKGS_VM || die "cannot install packages"
+		if [ -z "$kernel" ] && ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
+			vm_need_packages linux-image-amd64 linux-headers-amd64 || die "cannot install a kernel"
+		fi
+	fi
+	kernel=${kernel:-$(vm_default_kernel)} || die "no kernel in /boot: apt-get install linux-image-amd64 linux-headers-amd64"
+	[ -r "$kernel" ] || die "kernel image '$kernel' not readable"
+	if [ -z "$kdir" ]; then
+		kdir=$(vm_kdir_for "$kernel") || die "no build tree for $kernel: give --kdir, or install its linux-headers package"
+	fi
+	[ -e "$kdir/Makefile" ] || die "--kdir $kdir is not a kernel build tree"
+	kver=$(basename "$kernel")
+	kver=${kver#vmlinuz-}
+fi
+
+out=${out:-$SST_TOP/results/run-$(date +%Y%m%d-%H%M%S)-$kver}
+mkdir -p "$out"
+echo "# results: $out"
+ko=$(sst_build_module "$kdir" "$out/build") || die "module build failed"
+sst_build_selftests "$out/build/selftests" || die "selftest build failed"
+
+# ---- run: one boot per distinct (append, mem) ----
+results=$out/results.txt
+: > "$results"
+: > "$out/boots.txt"
+status=0
+
+run_group() { # LOG ENVFILE SCENARIOS...
+	local log=$1 envf=$2 rc=0
+	shift 2
+	local payload=$out/payload
+	sst_stage_payload "$payload" "$ko" "$out/build/selftests"
+	cp "$envf" "$payload/env"
+	if [ $host = 1 ]; then
+		SST_ROOT=$payload sh "$payload/tools/guest/main.sh" > "$log" 2>&1 || rc=$?
+		VM_VERDICT=ok
+		[ $rc = 0 ] || [ $rc = 4 ] || VM_VERDICT=fail
+		return 0
+	fi
+	vm_build_initramfs "$out/initramfs.cpio.gz" "$payload"
+	local -a kvmopt=()
+	[ $kvm = 1 ] && kvmopt=(--kvm)
+	vm_boot --kernel "$kernel" --initrd "$out/initramfs.cpio.gz" \
+		--append "$bootappend" --mem "$bootmem" --smp "$smp" \
+		--timeout "$timeout" --log "$log" "${kvmopt[@]}" || true
+}
+
+declare -A groups=()
+order=()
+for s in "${scenarios[@]}"; do
+	a=$(scn_meta "$s" append)
+	m=${mem:-$(scn_meta "$s" mem)}
+	key="${m:-2G}|$a"
+	[ -n "${groups[$key]+x}" ] || order+=("$key")
+	groups[$key]="${groups[$key]:-} $s"
+done
+[ $host = 1 ] && { order=("host|"); groups["host|"]="${scenarios[*]}"; }
+
+n=0
+for key in "${order[@]}"; do
+	n=$((n + 1))
+	bootmem=${key%%|*}
+	bootappend="$(echo "${key#*|} $append" | xargs)"
+	log=$out/console-$n.log
+	envf=$out/env-$n
+	{ echo "SST_MODE=scenarios"; echo "SST_SCENARIOS=\"${groups[$key]# }\""; } > "$envf"
+	if [ $host = 1 ]; then
+		echo "# run $n: this machine ($(uname -r)): ${groups[$key]# }"
+	else
+		echo "# boot $n: $kver, mem $bootmem, append '$bootappend': ${groups[$key]# }"
+	fi
+	run_group "$log" "$envf" ${groups[$key]}
+	echo "boot $n verdict=$VM_VERDICT mem=$bootmem append=$bootappend scenarios=${groups[$key]# }" >> "$out/boots.txt"
+	# Files the guest sent back.
+	for sec in $(sed -n 's/^SST-BEGIN \(file:[^ ]*\)$/\1/p' "$log" | sort -u); do
+		name=${sec#file:}
+		vm_extract_section "$log" "$sec" > "$out/${name//:/.}"
+	done
+	vm_extract_section "$log" dmesg > "$out/dmesg-$n.txt" || true
+	grep -a '^SST-RESULT ' "$log" | sed 's/^SST-RESULT //' >> "$results" || true
+	skipall=$(sed -n 's/^SST-SKIPALL //p' "$log" | head -n 1)
+	for s in ${groups[$key]}; do
+		if [ -n "$skipall" ]; then
+			echo "$s scenario skip $skipall" >> "$results"
+		elif ! grep -aq "^SST-SCENARIO-END $s\$" "$log"; then
+			# The kernel under test died or hung inside this scenario.
+			case $VM_VERDICT in
+			panic) why="kernel panicked or oopsed (see $log)" ;;
+			timeout) why="guest stopped answering within ${timeout}s (hang in the kernel under test; see $log)" ;;
+			*) why="scenario did not finish: VM verdict $VM_VERDICT (see $log)" ;;
+			esac
+			echo "$s scenario ${VM_VERDICT} $why" >> "$results"
+			status=2
+		fi
+	done
+done
+
+# ---- report: readable, KTAP, JSON ----
+report=$out/report.txt
+ktap=$out/results.ktap
+json=$out/summary.json
+npass=0 nfail=0 nskip=0
+
+json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/\t/ /g')"; }
+
+{
+	echo "swiotlb_stress report"
+	echo "kernel: $kver${host:+$([ $host = 1 ] && echo ' (host)')}"
+	echo "kdir: $kdir"
+	echo "results: $out"
+	echo
+} > "$report"
+{
+	echo "KTAP version 1"
+	echo "1..${#scenarios[@]}"
+} > "$ktap"
+echo "{\"kernel\": $(json_str "$kver"), \"scenarios\": [" > "$json"
+
+i=0
+for s in "${scenarios[@]}"; do
+	i=$((i + 1))
+	sverdict=skip sub=0
+	{
+		echo "== $s: $(scn_meta "$s" purpose)"
+		for f in "$out/$s".*.config; do
+			[ -f "$f" ] || continue
+			d=$(basename "$f" .config); d=${d#"$s".}
+			printf '   device %s: %s\n' "$d" "$(grep -E '^(profile|dma_mask|mask_source|required_mask|min_align_mask|max_mapping_size|bounces):' "$f" | paste -sd ';' | sed 's/;/; /g')"
+		done
+		for f in "$out/$s".*.stats; do
+			[ -f "$f" ] || continue
+			d=$(basename "$f" .stats); d=${d#"$s".}
+			printf '   storm %s: %s\n' "$d" "$(grep -E '^(seed|maps|map_errors|bounced|direct|bounce_mechanism|elapsed_ms):' "$f" | paste -sd ';' | sed 's/;/; /g')"
+			grep '^failure_' "$f" | sed 's/^/   /' || true
+		done
+	} >> "$report"
+	echo "    KTAP version 1" >> "$ktap"
+	echo "    # $s: $(scn_meta "$s" purpose)" >> "$ktap"
+	checks_json=
+	lines=$(grep -a "^$s " "$results" || true)
+	nsub=$(printf '%s\n' "$lines" | grep -c . || true)
+	echo "    1..$nsub" >> "$ktap"
+	while read -r _ check verdict reason; do
+		[ -n "$check" ] || continue
+		sub=$((sub + 1))
+		printf '   %-28s %-5s %s\n' "$check" "$verdict" "$reason" >> "$report"
+		case $verdict in
+		pass) echo "    ok $sub $check" >> "$ktap"; npass=$((npass + 1))
+		      [ $sverdict = skip ] && sverdict=pass ;;
+		skip) echo "    ok $sub $check # SKIP $reason" >> "$ktap"; nskip=$((nskip + 1)) ;;
+		*) echo "    not ok $sub $check # $reason" >> "$ktap"; nfail=$((nfail + 1))
+		   sverdict=fail ;;
+		esac
+		checks_json+="${checks_json:+, }{\"check\": $(json_str "$check"), \"verdict\": $(json_str "$verdict"), \"reason\": $(json_str "$reason")}"
+	done <<< "$lines"
+	case $sverdict in
+	pass) echo "ok $i $s" >> "$ktap" ;;
+	skip) echo "ok $i $s # SKIP nothing to check in this boot" >> "$ktap" ;;
+	*) echo "not ok $i $s" >> "$ktap"; [ $status = 2 ] || status=1 ;;
+	esac
+	echo "   => $s: $sverdict" >> "$report"
+	echo >> "$report"
+	[ $i = 1 ] || echo "," >> "$json"
+	printf '  {"scenario": %s, "verdict": %s, "checks": [%s]}' \
+		"$(json_str "$s")" "$(json_str "$sverdict")" "$checks_json" >> "$json"
+done
+verdict=$([ $status = 0 ] && echo pass || { [ $status = 2 ] && echo hang-or-panic || echo fail; })
+printf '\n], "passed": %d, "failed": %d, "skipped": %d, "verdict": %s}\n' \
+	$npass $nfail $nskip "$(json_str "$verdict")" >> "$json"
+echo "verdict: $verdict ($npass passed, $nfail failed, $nskip skipped)" >> "$report"
+
+cat "$report"
+echo
+cat "$ktap"
+exit $status

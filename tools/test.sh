@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# swiotlb_stress tests: builds the module (W=1, no warnings allowed) for each
+# Debian kernel, then boots each kernel in QEMU twice, once with
+# swiotlb=force and once with 6 GiB and no force, and runs the selftests
+# there. Ends with "N passed, N failed, N skipped"; exits 1 if anything
+# failed.
+set -euo pipefail
+
+SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/lib/vm.sh
+. "$SST_TOP/tools/lib/vm.sh"
+# shellcheck source=tools/lib/build.sh
+. "$SST_TOP/tools/lib/build.sh"
+
+TESTS="ctl_test storm_test.sh"
+# Debian 12's two kernel series: 6.1 (linux-image-amd64) and 6.12.
+PKGS_KERNELS="linux-image-amd64 linux-headers-amd64 linux-image-6.12-amd64 linux-headers-6.12-amd64"
+BOOTS=("2G|swiotlb=force" "6G|")
+
+usage() {
+	cat <<EOF
+usage: tools/test.sh [--kernel IMAGE [--kdir DIR]]... [--timeout S] [--kvm] [-v]
+
+Without --kernel: every /boot/vmlinuz-* with a build tree (installing
+Debian's 6.1 and 6.12 kernels and headers when run as root on Debian).
+EOF
+}
+
+kernels=() kdirs=() timeout=600 kvm=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernels+=("${2:?}"); kdirs+=(""); shift ;;
+	--kdir) [ ${#kdirs[@]} -gt 0 ] || { usage >&2; exit 3; }; kdirs[-1]=${2:?}; shift ;;
+	--timeout) timeout=${2:?}; shift ;;
+	--kvm) kvm=(--kvm) ;;
+	-v|--verbose) export VM_VERBOSE=1 ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; exit 3 ;;
+	esac
+	shift
+done
+
+if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+	# shellcheck disable=SC2086
+	vm_need_packages $SST_PKGS_BUILD $SST_PKGS_VM
+	# shellcheck disable=SC2086
+	[ ${#kernels[@]} -gt 0 ] || vm_need_packages $PKGS_KERNELS
+fi
+if [ ${#kernels[@]} = 0 ]; then
+	for k in $(ls /boot/vmlinuz-* | sort -V); do
+		d=$(vm_kdir_for "$k" 2>/dev/null) || continue
+		kernels+=("$k"); kdirs+=("$d")
+	done
+fi
+[ ${#kernels[@]} -gt 0 ] || { echo "test.sh: no kernel with a build tree in /boot" >&2; exit 3; }
+
+out=$SST_TOP/results/test-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+echo "# results: $out"
+sst_build_selftests "$out/selftests"
+
+pass=0 fail=0 skip=0
+summary=()
+result() { # VERDICT NAME [REASON]
+	case $1 in
+	pass) pass=$((pass + 1)) ;;
+	skip) skip=$((skip + 1)) ;;
+	*) fail=$((fail + 1)) ;;
+	esac
+	summary+=("$(printf '%-5s %s%s' "$1" "$2" "${3:+ ($3)}")")
+	printf '%-5s %s%s\n' "$1" "$2" "${3:+ ($3)}"
+}
+
+for i in "${!kernels[@]}"; do
+	kernel=${kernels[$i]}
+	kdir=${kdirs[$i]:-$(vm_kdir_for "$kernel")}
+	kver=$(basename "$kernel"); kver=${kver#vmlinuz-}
+	kout=$out/$kver
+	mkdir -p "$kout"
+	if ko=$(sst_build_module "$kdir" "$kout/build" 2> "$kout/build.err"); then
+		result pass "$kver: module builds with W=1, no warnings"
+	else
+		result fail "$kver: module builds with W=1, no warnings" "$(tail -n 3 "$kout/build.err" | paste -sd ' ')"
+		continue
+	fi
+	sst_stage_payload "$kout/payload" "$ko" "$out/selftests"
+	printf 'SST_MODE=selftests\nSST_TESTS="%s"\n' "$TESTS" > "$kout/payload/env"
+	vm_build_initramfs "$kout/initramfs.cpio.gz" "$kout/payload"
+
+	for boot in "${BOOTS[@]}"; do
+		mem=${boot%%|*} append=${boot#*|}
+		tag="$kver mem=$mem${append:+ $append}"
+		log=$kout/console-$mem${append:+-${append//[^a-z0-9]/_}}.log
+		echo "# boot: $tag"
+		vm_boot --kernel "$kernel" --initrd "$kout/initramfs.cpio.gz" \
+			--append "$append" --mem "$mem" --smp 2 --timeout "$timeout" \
+			--log "$log" "${kvm[@]}" || true
+		skipall=$(sed -n 's/^SST-SKIPALL //p' "$log" | head -n 1)
+		if [ -n "$skipall" ]; then
+			result skip "$tag: selftests" "$skipall"
+			continue
+		fi
+		for t in $TESTS; do
+			ktap=$(vm_extract_section "$log" "ktap:$t" || true)
+			printf '%s\n' "$ktap" > "$kout/$t-$mem.ktap"
+			rc=$(sed -n "s/^SST-RC $t //p" "$log" | head -n 1)
+			if [ -z "$rc" ]; then
+				result fail "$tag: $t" "did not finish: VM verdict $VM_VERDICT, see $log"
+				continue
+			fi
+			while IFS= read -r line; do
+				case $line in
+				"ok "*"# SKIP"*) result skip "$tag: $t: $(echo "${line%%# SKIP*}" | cut -d' ' -f3-)" "${line#*# SKIP }" ;;
+				"ok "*) result pass "$tag: $t: $(echo "$line" | cut -d' ' -f3-)" ;;
+				"not ok "*) result fail "$tag: $t: $(echo "$line" | cut -d' ' -f4-)" ;;
+				esac
+			done <<< "$ktap"
+			[ "$rc" = 0 ] || [ "$rc" = 4 ] || grep -q '^not ok' <<< "$ktap" ||
+				result fail "$tag: $t exit code" "exited $rc without a failing result"
+		done
+		# The harness must not be what crashes.
+		if grep -aqE 'BUG:|Oops|WARNING:|Call Trace:|general protection' "$log"; then
+			result fail "$tag: kernel log clean of splats" "see $log"
+		else
+			result pass "$tag: kernel log clean of splats"
+		fi
+	done
+done
+
+{
+	printf '%s\n' "${summary[@]}"
+	echo "$pass passed, $fail failed, $skip skipped"
+} > "$out/summary.txt"
+echo
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
