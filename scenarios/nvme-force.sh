@@ -5,4 +5,4 @@
 # requires: swiotlb=force
 # default: yes
 scn_device nvme0 "profile=nvme" &&
-scn_storm nvme0 "threads=2 iterations=1024 size_min=1 size_max=20000 offset=sweep offset_step=8 dir=all"
+scn_storm nvme0 "threads=2 iterations=4096 size_min=1 size_max=20000 offset=sweep offset_step=8 dir=all"

@@ -172,7 +172,7 @@ for key in "${order[@]}"; do
 		name=${sec#file:}
 		vm_extract_section "$log" "$sec" > "$out/${name//:/.}"
 	done
-	vm_extract_section "$log" dmesg > "$out/dmesg-$n.txt" || true
+	vm_extract_section "$log" dmesg | sed "s/^| //" > "$out/dmesg-$n.txt" || true
 	grep -a '^SST-RESULT ' "$log" | sed 's/^SST-RESULT //' >> "$results" || true
 	skipall=$(sed -n 's/^SST-SKIPALL //p' "$log" | head -n 1)
 	for s in ${groups[$key]}; do
