@@ -201,7 +201,7 @@ json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/
 
 {
 	echo "swiotlb_stress report"
-	echo "kernel: $kver${host:+$([ $host = 1 ] && echo ' (host)')}"
+	echo "kernel: $kver$([ $host = 1 ] && echo " (running kernel, --host)")"
 	echo "kdir: $kdir"
 	echo "results: $out"
 	echo
