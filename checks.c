@@ -14,7 +14,7 @@
 #include <linux/mm.h>
 
 #include "compat.h"
-#include "swiotlb_stress.h"
+#include "sstress.h"
 
 /*
  * Byte j of a pattern tagged @tag. Position dependent, so data that moved

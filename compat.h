@@ -33,7 +33,7 @@ static inline unsigned long sstress_swiotlb_nslabs(struct device *dev)
 #ifdef SSTRESS_HAVE_DEV_DMA_IO_TLB_MEM
 	return dev->dma_io_tlb_mem ? dev->dma_io_tlb_mem->nslabs : 0;
 #else
-#error "swiotlb_stress: no probe for this kernel's bounce pool yet (add one to compat.h)"
+#error "swiotlb_stress: no probe for this kernel's bounce pool yet"
 #endif
 }
 
@@ -56,12 +56,22 @@ static inline size_t sstress_dma_opt_mapping_size(struct device *dev)
 #endif
 }
 
+/* Kernels before kmap_local_page() (5.11) are 64-bit only here. */
 #ifdef SSTRESS_HAVE_KMAP_LOCAL
 #define sstress_kmap(page)	kmap_local_page(page)
 #define sstress_kunmap(addr)	kunmap_local(addr)
+#elif defined(CONFIG_HIGHMEM)
+#error "swiotlb_stress: HIGHMEM without kmap_local_page() is not supported"
 #else
-#define sstress_kmap(page)	kmap_atomic(page)
-#define sstress_kunmap(addr)	kunmap_atomic(addr)
+#define sstress_kmap(page)	page_address(page)
+#define sstress_kunmap(addr)	((void)(addr))
+#endif
+
+/* bus_register() takes a const bus_type since 6.4. */
+#ifdef SSTRESS_HAVE_CONST_BUS_TYPE
+#define sstress_bus_const	const
+#else
+#define sstress_bus_const
 #endif
 
 #endif /* _SSTRESS_COMPAT_H */

@@ -23,7 +23,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "swiotlb_stress.h"
+#include "sstress.h"
 
 #define SSTRESS_MAX_KEYS	16
 

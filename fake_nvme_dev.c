@@ -6,7 +6,7 @@
  * offset through SWIOTLB; losing it broke mkfs.xfs under swiotlb=force
  * before "swiotlb: respect min_align_mask" (v5.12).
  */
-#include "swiotlb_stress.h"
+#include "sstress.h"
 
 #define SSTRESS_NVME_CTRL_PAGE_SIZE	4096
 

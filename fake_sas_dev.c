@@ -7,7 +7,7 @@
  * that answer is 32 bits while dom0's memory lies above 4 GiB, so all I/O
  * bounced and large I/O hung (Debian bug 1022126).
  */
-#include "swiotlb_stress.h"
+#include "sstress.h"
 
 static int sstress_sas_setup(struct sstress_dev *sd)
 {
@@ -32,6 +32,6 @@ static int sstress_sas_setup(struct sstress_dev *sd)
 
 const struct sstress_profile sstress_profile_sas = {
 	.name = "sas",
-	.purpose = "mpt3sas (5.10.149): 32-bit mask when dma_get_required_mask() fits 32 bits, else 64",
+	.purpose = "mpt3sas (5.10.149): 32-bit mask when the required mask fits 32 bits, else 64",
 	.setup = sstress_sas_setup,
 };

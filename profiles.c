@@ -8,7 +8,7 @@
 #include <linux/log2.h>
 
 #include "compat.h"
-#include "swiotlb_stress.h"
+#include "sstress.h"
 
 /*
  * legacy: the driver never calls dma_set_mask(), as virtio-mmio did until

@@ -23,7 +23,7 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "swiotlb_stress.h"
+#include "sstress.h"
 
 /* Bytes on each side of a mapping that must come back untouched. */
 #define SSTRESS_GUARD		64
@@ -255,7 +255,7 @@ static int sstress_spec_fits_device(struct sstress_dev *sd,
 		  (PAGE_SIZE << get_order(sstress_buf_bytes(spec)));
 
 	if (spec->size_max > max && !spec->oversize) {
-		sstress_reject("%s: run: size %u exceeds dma_max_mapping_size %zu (add oversize=1 to ask for failures)",
+		sstress_reject("%s: run: size %u exceeds dma_max_mapping_size %zu (see oversize=)",
 			       sd->name, spec->size_max, max);
 		return -EINVAL;
 	}
@@ -486,6 +486,7 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 		struct sstress_thread *t = &run->threads[i];
 
 		progress += READ_ONCE(t->progress);
+		/* Pairs with the release in sstress_thread_fn(). */
 		if (!smp_load_acquire(&t->done))
 			continue;
 		finished++;

@@ -15,9 +15,9 @@
 #include <linux/slab.h>
 
 #include "compat.h"
-#include "swiotlb_stress.h"
+#include "sstress.h"
 
-static struct bus_type sstress_bus = {
+static sstress_bus_const struct bus_type sstress_bus = {
 	.name = "swiotlb_stress",
 };
 
@@ -67,7 +67,7 @@ int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 
 	ret = dma_set_mask(&sd->dev, DMA_BIT_MASK(bits));
 	if (ret) {
-		sstress_reject("%s: dma_set_mask(%u bits) failed (%d): the platform cannot serve that mask",
+		sstress_reject("%s: dma_set_mask(%u bits) failed (%d): platform cannot serve it",
 			       sd->name, bits, ret);
 		return ret;
 	}

@@ -32,4 +32,6 @@ has SSTRESS_HAVE_IO_TLB_MEM_FORCE_BOUNCE linux/swiotlb.h 'bool[[:space:]]+force_
 has SSTRESS_HAVE_KMAP_LOCAL linux/highmem.h 'kmap_local_page'
 # dma_opt_mapping_size() (6.0+).
 has SSTRESS_HAVE_DMA_OPT_MAPPING_SIZE linux/dma-mapping.h 'dma_opt_mapping_size\('
+# bus_register() takes a const struct bus_type (6.4+).
+has SSTRESS_HAVE_CONST_BUS_TYPE linux/device/bus.h 'int[[:space:]]+__must_check[[:space:]]+bus_register\(const struct bus_type'
 echo

@@ -2,15 +2,14 @@
 /*
  * swiotlb_stress: internal interfaces between the parts of the module.
  *
- * Data flows one way: the control interface (debugfs_ctl.c) parses user
- * requests into a device description or a run spec; the device layer
- * (swiotlb_stress.c + the profiles) creates fake devices; the storm engine
- * (storm.c) drives the DMA API on them and feeds every mapping to the checks
- * (checks.c), which count into per-thread stats; report.c turns the merged
- * stats into key: value lines.
+ * Data flows one way: the control interface parses user requests into a
+ * device description or a run spec; the device layer and its profiles
+ * create fake devices; the storm engine drives the DMA API on them and
+ * feeds every mapping to the checks, which count into per-thread stats;
+ * the reports turn the merged stats into key: value lines.
  */
-#ifndef _SWIOTLB_STRESS_H
-#define _SWIOTLB_STRESS_H
+#ifndef _SSTRESS_H
+#define _SSTRESS_H
 
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
@@ -244,4 +243,4 @@ void sstress_ctl_dev_remove(struct sstress_dev *sd);
 /* Reasons for rejected requests go to the kernel log, one line each. */
 #define sstress_reject(fmt, ...) pr_warn("rejected: " fmt "\n", ##__VA_ARGS__)
 
-#endif /* _SWIOTLB_STRESS_H */
+#endif /* _SSTRESS_H */
