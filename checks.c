@@ -51,6 +51,20 @@ static long sstress_pattern_find_bad(const u8 *p, size_t len, u32 tag,
 	return -1;
 }
 
+static const char *sstress_dir_name(enum dma_data_direction dir)
+{
+	switch (dir) {
+	case DMA_TO_DEVICE:
+		return "to";
+	case DMA_FROM_DEVICE:
+		return "from";
+	case DMA_BIDIRECTIONAL:
+		return "bidi";
+	default:
+		return "none";
+	}
+}
+
 static void sstress_record_failure(struct sstress_dev *sd,
 				   struct sstress_stats *st,
 				   const struct sstress_map_ctx *mc,
@@ -77,8 +91,8 @@ static void sstress_record_failure(struct sstress_dev *sd,
 		f->expected[i] = sstress_pattern_byte(tag, at + i);
 	}
 	f->nbytes = seen ? n : 0;
-	dev_err(&sd->dev, "check %s failed: op %s dir %d size %zu offset %u dma %pad phys %pa at byte %zu: expected %*phN seen %*phN\n",
-		check, mc->op, mc->dir, mc->size, mc->offset, &mc->dma,
+	dev_err(&sd->dev, "check %s failed: op %s dir %s size %zu offset %u dma %pad phys %pa at byte %zu: expected %*phN seen %*phN\n",
+		check, mc->op, sstress_dir_name(mc->dir), mc->size, mc->offset, &mc->dma,
 		&mc->phys, at, f->nbytes, f->expected, f->nbytes, f->seen);
 }
 
@@ -262,8 +276,8 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 	for (i = 0; i < tot->nfailures; i++) {
 		const struct sstress_failure *f = &tot->first[i];
 
-		seq_printf(m, "failure_%u: check=%s op=%s dir=%d size=%zu offset=%u dma=%pad phys=%pa at=%zu expected=%*phN seen=%*phN\n",
-			   i, f->check, f->op, f->dir, f->size, f->offset,
+		seq_printf(m, "failure_%u: check=%s op=%s dir=%s size=%zu offset=%u dma=%pad phys=%pa at=%zu expected=%*phN seen=%*phN\n",
+			   i, f->check, f->op, sstress_dir_name(f->dir), f->size, f->offset,
 			   &f->dma, &f->phys, f->at, f->nbytes, f->expected,
 			   f->nbytes, f->seen);
 	}

@@ -107,6 +107,9 @@ else
 	[ -e "$kdir/Makefile" ] || die "--kdir $kdir is not a kernel build tree"
 	kver=$(basename "$kernel")
 	kver=${kver#vmlinuz-}
+	# A kernel built from source: name it by its release.
+	[ ! -r "$kdir/include/config/kernel.release" ] || [[ $kernel == */vmlinuz-* ]] ||
+		kver=$(cat "$kdir/include/config/kernel.release")
 fi
 
 out=${out:-$SST_TOP/results/run-$(date +%Y%m%d-%H%M%S)-$kver}
@@ -226,7 +229,7 @@ for s in "${scenarios[@]}"; do
 		for f in "$out/$s".*.stats; do
 			[ -f "$f" ] || continue
 			d=$(basename "$f" .stats); d=${d#"$s".}
-			printf '   storm %s: %s\n' "$d" "$(grep -E '^(seed|maps|map_errors|bounced|direct|bounce_mechanism|elapsed_ms):' "$f" | paste -sd ';' | sed 's/;/; /g')"
+			printf '   storm %s: %s\n' "$d" "$(grep -E '^(seed|maps|map_errors|bounced|direct|bounce_mechanism|offset_failures|data_failures|elapsed_ms):' "$f" | paste -sd ';' | sed 's/;/; /g')"
 			grep '^failure_' "$f" | sed 's/^/   /' || true
 		done
 	} >> "$report"
