@@ -1,24 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The checks: what a mapping must look like to the device and to the CPU,
- * and the verdicts drawn from the counts.
+ * The checks: what each side of a mapping must see, and the verdicts drawn
+ * from the counts.
  *
  * The device side: on the dma-direct/SWIOTLB path a device reaches the
  * memory at dma_to_phys(dev, dma). The harness reads and writes there as
  * the device would, so it sees the bounce slot when a mapping bounced and
  * the CPU buffer when it did not.
+ *
+ * Each region keeps two shadows: what the CPU buffer and what the device
+ * view should hold, byte by byte. Writes update a shadow; the DMA API's
+ * promises move bytes between the shadows (map and sync_for_device copy
+ * CPU to device, sync_for_cpu and unmap copy device to CPU); the checks
+ * compare memory with the shadows. For a mapping that did not bounce the
+ * two views are one memory, and the shadows move together.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-direct.h>
 #include <linux/mm.h>
+#include <linux/sort.h>
 
 #include "compat.h"
 #include "sstress.h"
 
+const char *const sstress_check_names[SSTRESS_NR_CHECKS] = {
+	[SSTRESS_CHECK_OFFSET] = "offset",
+	[SSTRESS_CHECK_DATA] = "data",
+	[SSTRESS_CHECK_STALE] = "stale",
+	[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device",
+	[SSTRESS_CHECK_OVERLAP] = "overlap",
+	[SSTRESS_CHECK_MAX_MAPPING] = "max_mapping",
+	[SSTRESS_CHECK_ERRORS] = "errors",
+	[SSTRESS_CHECK_HANG] = "hang",
+};
+
+const char *const sstress_err_names[SSTRESS_NR_ERRS] = {
+	[SSTRESS_ERR_TOO_LARGE] = "too_large",
+	[SSTRESS_ERR_NO_POOL] = "no_pool",
+	[SSTRESS_ERR_POOL_FULL] = "pool_full",
+	[SSTRESS_ERR_ALIGN] = "align",
+	[SSTRESS_ERR_UNEXPECTED] = "unexpected",
+};
+
 /*
  * Byte j of a pattern tagged @tag. Position dependent, so data that moved
- * (a lost offset, a copy from the wrong slot) does not match, and distinct
+ * (a lost offset, a copy from the wrong place) does not match, and distinct
  * per tag, so stale data from an earlier mapping does not either.
  */
 static inline u8 sstress_pattern_byte(u32 tag, size_t j)
@@ -26,29 +53,13 @@ static inline u8 sstress_pattern_byte(u32 tag, size_t j)
 	return (u8)(tag + j * 31 + (j >> 8) + (tag >> 8) * (j & 7));
 }
 
-static void sstress_pattern_fill_from(u8 *p, size_t len, u32 tag, size_t base)
+void sstress_pattern_fill(void *buf, size_t len, u32 tag, size_t base)
 {
+	u8 *p = buf;
 	size_t j;
 
 	for (j = 0; j < len; j++)
 		p[j] = sstress_pattern_byte(tag, base + j);
-}
-
-void sstress_pattern_fill(void *buf, size_t len, u32 tag)
-{
-	sstress_pattern_fill_from(buf, len, tag, 0);
-}
-
-/* Index of the first byte of @p that is not pattern @tag from @base, or -1. */
-static long sstress_pattern_find_bad(const u8 *p, size_t len, u32 tag,
-				     size_t base)
-{
-	size_t j;
-
-	for (j = 0; j < len; j++)
-		if (p[j] != sstress_pattern_byte(tag, base + j))
-			return j;
-	return -1;
 }
 
 static const char *sstress_dir_name(enum dma_data_direction dir)
@@ -65,103 +76,140 @@ static const char *sstress_dir_name(enum dma_data_direction dir)
 	}
 }
 
-static void sstress_record_failure(struct sstress_dev *sd,
-				   struct sstress_stats *st,
-				   const struct sstress_map_ctx *mc,
-				   const char *check, size_t at,
-				   const u8 *seen, u32 tag, size_t avail)
+void sstress_record_failure(const struct sstress_ctx *c,
+			    enum sstress_check check, const struct sstress_seg *s,
+			    u32 at, const u8 *expected, const u8 *seen)
 {
+	struct sstress_stats *st = c->st;
 	struct sstress_failure *f;
-	unsigned int i, n;
+	unsigned int n = 0;
 
+	st->failed[check]++;
 	if (st->nfailures >= ARRAY_SIZE(st->first))
 		return;
 	f = &st->first[st->nfailures++];
-	f->check = check;
-	f->op = mc->op;
-	f->dir = mc->dir;
-	f->size = mc->size;
-	f->offset = mc->offset;
-	f->dma = mc->dma;
-	f->phys = mc->phys;
+	f->check = sstress_check_names[check];
+	f->op = c->op;
+	f->dir = c->dir;
+	f->size = s ? s->len : 0;
+	f->offset = s ? s->offset : 0;
+	f->dma = s ? s->dma : 0;
+	f->phys = s ? s->phys : 0;
 	f->at = at;
-	n = min_t(size_t, SSTRESS_FAILURE_BYTES, avail);
-	for (i = 0; i < n; i++) {
-		f->seen[i] = seen ? seen[i] : 0;
-		f->expected[i] = sstress_pattern_byte(tag, at + i);
+	if (s && expected && seen) {
+		n = min_t(u32, SSTRESS_FAILURE_BYTES, s->len - at);
+		memcpy(f->expected, expected, n);
+		memcpy(f->seen, seen, n);
 	}
-	f->nbytes = seen ? n : 0;
-	dev_err(&sd->dev, "check %s failed: op %s dir %s size %zu offset %u dma %pad phys %pa at byte %zu: expected %*phN seen %*phN\n",
-		check, mc->op, sstress_dir_name(mc->dir), mc->size, mc->offset, &mc->dma,
-		&mc->phys, at, f->nbytes, f->expected, f->nbytes, f->seen);
+	f->nbytes = n;
+	dev_err(&c->sd->dev, "check %s failed: op %s dir %s size %u offset %u dma %pad phys %pa at byte %u: expected %*phN seen %*phN\n",
+		f->check, sstress_op_names[c->op], sstress_dir_name(c->dir),
+		f->size, f->offset, &f->dma, &f->phys, at, n, f->expected, n,
+		f->seen);
 }
 
 /*
- * Walks the device's view of [dma, dma + len) a page at a time. With @fill
- * it writes pattern @tag (a device write); otherwise it compares against
- * it, returning the index of the first bad byte (and up to
- * SSTRESS_FAILURE_BYTES of what it saw), or -1.
+ * Walks the device's view of a segment's bytes [off, off + len) a page at a
+ * time. With @src it writes them (a device write); otherwise it compares
+ * them with @expect and returns the index of the first bad byte, copying
+ * what it saw to @seen, or -1.
  */
-static long sstress_dev_walk(struct sstress_dev *sd, dma_addr_t dma,
-			     size_t len, u32 tag, bool fill, u8 *seen)
+static long sstress_dev_walk(struct sstress_dev *sd, const struct sstress_seg *s,
+			     u32 off, u32 len, const u8 *src,
+			     const u8 *expect, u8 *seen)
 {
-	phys_addr_t phys = dma_to_phys(&sd->dev, dma);
-	size_t done = 0;
+	phys_addr_t phys = s->dev_phys + off;
+	u32 done = 0;
 
 	while (done < len) {
 		unsigned long pfn = PHYS_PFN(phys + done);
 		size_t in_page = offset_in_page(phys + done);
-		size_t chunk = min_t(size_t, len - done, PAGE_SIZE - in_page);
+		u32 chunk = min_t(size_t, len - done, PAGE_SIZE - in_page);
 		long bad = -1;
 		u8 *va;
+		u32 j;
 
 		/* A device address outside RAM is itself a failure. */
 		if (!pfn_valid(pfn))
-			return done;
+			return off + done;
 		va = sstress_kmap(pfn_to_page(pfn));
-		if (fill) {
-			sstress_pattern_fill_from(va + in_page, chunk, tag, done);
-		} else {
-			bad = sstress_pattern_find_bad(va + in_page, chunk, tag,
-						       done);
-			if (bad >= 0 && seen)
-				memcpy(seen, va + in_page + bad,
-				       min_t(size_t, SSTRESS_FAILURE_BYTES,
-					     chunk - bad));
+		if (src) {
+			memcpy(va + in_page, src + done, chunk);
+		} else if (memcmp(va + in_page, expect + done, chunk)) {
+			for (j = 0; va[in_page + j] == expect[done + j]; j++)
+				;
+			bad = off + done + j;
+			memcpy(seen, va + in_page + j,
+			       min_t(u32, SSTRESS_FAILURE_BYTES, chunk - j));
 		}
 		sstress_kunmap(va);
 		if (bad >= 0)
-			return done + bad;
+			return bad;
 		done += chunk;
 	}
 	return -1;
 }
 
-int sstress_dev_fill(struct sstress_dev *sd, dma_addr_t dma, size_t len,
-		     u32 tag)
+/* The CPU writes pattern @tag into bytes [off, off + len) of the mapping. */
+void sstress_cpu_write(const struct sstress_ctx *c, struct sstress_seg *s,
+		       u32 off, u32 len, u32 tag)
 {
-	return sstress_dev_walk(sd, dma, len, tag, true, NULL) < 0 ? 0 : -EFAULT;
+	sstress_pattern_fill(s->cpu + off, len, tag, off);
+	memcpy(s->rg->shadow_cpu + off, s->cpu + off, len);
+	if (!s->bounced)
+		memcpy(s->rg->shadow_dev + off, s->cpu + off, len);
+}
+
+/* The device writes pattern @tag into bytes [off, off + len). */
+void sstress_dev_write(const struct sstress_ctx *c, struct sstress_seg *s,
+		       u32 off, u32 len, u32 tag)
+{
+	u8 *shadow = s->rg->shadow_dev;
+
+	sstress_pattern_fill(shadow + off, len, tag, off);
+	if (sstress_dev_walk(c->sd, s, off, len, shadow + off, NULL, NULL) >= 0)
+		sstress_record_failure(c, SSTRESS_CHECK_DATA, s, off, NULL, NULL);
+	if (!s->bounced)
+		memcpy(s->rg->shadow_cpu + off, shadow + off, len);
+	s->wr_off = off;
+	s->wr_len = len;
+}
+
+/* What the API promises a sync_for_device (or map) moves. */
+void sstress_synced_to_dev(struct sstress_seg *s, u32 off, u32 len)
+{
+	memcpy(s->rg->shadow_dev + off, s->rg->shadow_cpu + off, len);
+}
+
+/* What the API promises a sync_for_cpu (or unmap) moves. */
+void sstress_synced_to_cpu(struct sstress_seg *s, u32 off, u32 len)
+{
+	memcpy(s->rg->shadow_cpu + off, s->rg->shadow_dev + off, len);
 }
 
 /*
- * Per mapping, right after a successful map: was it bounced, by what, and
- * did the bounce keep the bits of the address min_align_mask covers.
+ * Right after a successful map: was it bounced, by what, and did the
+ * bounce keep the address bits min_align_mask covers.
  */
-void sstress_check_mapping(struct sstress_dev *sd, struct sstress_stats *st,
-			   struct sstress_map_ctx *mc)
+void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s)
 {
+	struct sstress_dev *sd = c->sd;
+	struct sstress_stats *st = c->st;
 	unsigned int align = dma_get_min_align_mask(&sd->dev);
 
-	mc->dev_phys = dma_to_phys(&sd->dev, mc->dma);
-	mc->bounced = mc->dev_phys != mc->phys;
-	if (!mc->bounced) {
+	st->segments++;
+	s->dev_phys = dma_to_phys(&sd->dev, s->dma);
+	s->bounced = s->dev_phys != s->phys;
+	s->wr_off = 0;
+	s->wr_len = 0;
+	if (!s->bounced) {
 		st->direct++;
 		return;
 	}
 	st->bounced++;
 	if (sstress_dev_is_bounce_forced(sd))
 		st->bounced_force++;
-	else if (mc->phys + mc->size - 1 > sstress_dev_reach(sd))
+	else if (s->phys + s->len - 1 > sstress_dev_reach(sd))
 		st->bounced_mask++;
 	else
 		st->bounced_other++;
@@ -169,117 +217,246 @@ void sstress_check_mapping(struct sstress_dev *sd, struct sstress_stats *st,
 	/* Nothing to keep: the check has no subject for this device. */
 	if (!align)
 		return;
-	st->offset_checked++;
-	if ((mc->dma ^ mc->phys) & align) {
-		st->offset_failures++;
-		sstress_record_failure(sd, st, mc, "offset", 0, NULL, 0, 0);
-	}
+	st->checked[SSTRESS_CHECK_OFFSET]++;
+	if ((s->dma ^ s->phys) & align)
+		sstress_record_failure(c, SSTRESS_CHECK_OFFSET, s, 0, NULL, NULL);
 }
 
-/* The CPU buffer holds pattern @tag (after unmap, or untouched). */
-void sstress_check_cpu_data(struct sstress_dev *sd, struct sstress_stats *st,
-			    const struct sstress_map_ctx *mc, u32 tag,
-			    const char *check)
-{
-	long bad;
-
-	st->data_checked++;
-	bad = sstress_pattern_find_bad(mc->cpu, mc->size, tag, 0);
-	if (bad < 0)
-		return;
-	st->data_failures++;
-	sstress_record_failure(sd, st, mc, check, bad, (u8 *)mc->cpu + bad, tag,
-			       mc->size - bad);
-}
-
-/* The device reads pattern @tag through the mapping. */
-void sstress_check_dev_data(struct sstress_dev *sd, struct sstress_stats *st,
-			    const struct sstress_map_ctx *mc, u32 tag)
+/* The device view equals its shadow; a mismatch counts against @check. */
+bool sstress_check_dev_view(const struct sstress_ctx *c,
+			    const struct sstress_seg *s,
+			    enum sstress_check check)
 {
 	u8 seen[SSTRESS_FAILURE_BYTES] = { };
 	long bad;
 
-	st->data_checked++;
-	bad = sstress_dev_walk(sd, mc->dma, mc->size, tag, false, seen);
+	c->st->checked[check]++;
+	bad = sstress_dev_walk(c->sd, s, 0, s->len, NULL, s->rg->shadow_dev, seen);
 	if (bad < 0)
-		return;
-	st->data_failures++;
-	sstress_record_failure(sd, st, mc, "data-to-device", bad, seen, tag,
-			       mc->size - bad);
-}
-
-/* Bytes around the mapping in the CPU buffer were not written. */
-void sstress_check_guards(struct sstress_dev *sd, struct sstress_stats *st,
-			  const struct sstress_map_ctx *mc, const u8 *guard_lo,
-			  const u8 *guard_hi, size_t guard)
-{
-	const u8 *cpu = mc->cpu;
-
-	if (!guard)
-		return;
-	if (memcmp(cpu - guard, guard_lo, guard) ||
-	    memcmp(cpu + mc->size, guard_hi, guard)) {
-		st->guard_failures++;
-		sstress_record_failure(sd, st, mc, "guard", mc->size, NULL, 0, 0);
-	}
-}
-
-static void sstress_verdict(struct seq_file *m, const char *check,
-			    const char *verdict, const char *reason)
-{
-	seq_printf(m, "check_%s: %s\n", check, verdict);
-	seq_printf(m, "check_%s_reason: %s\n", check, reason);
+		return true;
+	sstress_record_failure(c, check, s, bad, s->rg->shadow_dev + bad, seen);
+	return false;
 }
 
 /*
- * A check passes only when it had a subject: offsets are never reported
- * kept when nothing bounced.
+ * The CPU buffer's bytes [off, off + len) equal their shadow. After an
+ * unmap, a bad byte the device did not write is stale bounce data
+ * (CVE-2022-0854) when the mapping carried data from the device; any other
+ * bad byte is a data failure.
  */
-void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
-			   const struct sstress_stats *tot)
+bool sstress_check_cpu_view(const struct sstress_ctx *c,
+			    const struct sstress_seg *s, u32 off, u32 len,
+			    bool unmapped)
 {
-	bool failed = false, passed = false;
+	const u8 *want = s->rg->shadow_cpu;
+	enum sstress_check check = SSTRESS_CHECK_DATA;
+	bool stale = unmapped && c->dir != DMA_TO_DEVICE && s->wr_len < s->len;
+	u32 j;
+
+	c->st->checked[SSTRESS_CHECK_DATA]++;
+	if (stale)
+		c->st->checked[SSTRESS_CHECK_STALE]++;
+	if (!memcmp(s->cpu + off, want + off, len))
+		return true;
+	for (j = off; s->cpu[j] == want[j]; j++)
+		;
+	if (stale && (j < s->wr_off || j >= s->wr_off + s->wr_len))
+		check = SSTRESS_CHECK_STALE;
+	sstress_record_failure(c, check, s, j, want + j, s->cpu + j);
+	return false;
+}
+
+/* The 64 bytes either side of a mapping in the CPU buffer are untouched. */
+void sstress_check_guards(const struct sstress_ctx *c,
+			  const struct sstress_seg *s)
+{
+	const struct sstress_region *rg = s->rg;
+
+	if (memcmp(s->cpu - sizeof(rg->guard_lo), rg->guard_lo,
+		   sizeof(rg->guard_lo)) ||
+	    memcmp(s->cpu + s->len, rg->guard_hi, sizeof(rg->guard_hi)))
+		sstress_record_failure(c, SSTRESS_CHECK_DATA, s, s->len, NULL,
+				       NULL);
+}
+
+static int sstress_seg_cmp(const void *a, const void *b)
+{
+	const struct sstress_seg *x = *(const struct sstress_seg **)a;
+	const struct sstress_seg *y = *(const struct sstress_seg **)b;
+
+	return x->dma < y->dma ? -1 : x->dma > y->dma;
+}
+
+/*
+ * No two live bounced mappings share device addresses (CVE-2024-35814:
+ * slots handed out twice). @segs holds the live bounced segments.
+ */
+void sstress_check_overlap(const struct sstress_ctx *c,
+			   struct sstress_seg **segs, unsigned int n)
+{
 	unsigned int i;
 
-	if (tot->offset_failures) {
-		sstress_verdict(m, "offset", SSTRESS_FAIL,
-				"a bounced mapping lost address bits under min_align_mask");
-		failed = true;
-	} else if (!dma_get_min_align_mask(&sd->dev)) {
-		sstress_verdict(m, "offset", SSTRESS_SKIP,
-				"device has no min_align_mask: no offset to keep");
-	} else if (!tot->bounced) {
-		sstress_verdict(m, "offset", SSTRESS_SKIP,
-				"nothing bounced: boot with swiotlb=force, or place=high with memory beyond the mask");
-	} else {
-		sstress_verdict(m, "offset", SSTRESS_PASS,
-				"every bounced mapping kept its min_align_mask bits");
-		passed = true;
+	if (n < 2)
+		return;
+	c->st->checked[SSTRESS_CHECK_OVERLAP]++;
+	sort(segs, n, sizeof(*segs), sstress_seg_cmp, NULL);
+	for (i = 1; i < n; i++) {
+		if (segs[i - 1]->dma + segs[i - 1]->len > segs[i]->dma) {
+			sstress_record_failure(c, SSTRESS_CHECK_OVERLAP, segs[i],
+					       0, NULL, NULL);
+			return;
+		}
 	}
+}
 
-	if (tot->data_failures || tot->guard_failures) {
-		sstress_verdict(m, "data", SSTRESS_FAIL,
-				"bytes seen by the device or the CPU differ from what the other side wrote");
-		failed = true;
-	} else if (!tot->data_checked) {
-		sstress_verdict(m, "data", SSTRESS_SKIP, "no mapping succeeded");
-	} else if (!tot->bounced) {
-		sstress_verdict(m, "data", SSTRESS_PASS,
-				"data intact both ways; nothing bounced, so SWIOTLB was not exercised");
-		passed = true;
-	} else {
-		sstress_verdict(m, "data", SSTRESS_PASS,
-				"data intact both ways through bounced and direct mappings");
-		passed = true;
+/*
+ * Classifies a failed map. Every class but "unexpected" is a refusal the
+ * kernel may make; an unexpected one fails the errors check.
+ */
+void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
+			     phys_addr_t phys, bool pool_busy)
+{
+	struct sstress_dev *sd = c->sd;
+	struct device *dev = &sd->dev;
+	unsigned int align = dma_get_min_align_mask(dev);
+	bool bounce = sstress_dev_is_bounce_forced(sd) ||
+		      phys + size - 1 > sstress_dev_reach(sd);
+	enum sstress_err err;
+
+	c->st->map_errors++;
+	/*
+	 * dma_max_mapping_size() holds back what min_align_mask may cost;
+	 * a request past it but within that allowance fits only at some
+	 * offsets.
+	 */
+	if (size > dma_max_mapping_size(dev))
+		err = align && size <= dma_max_mapping_size(dev) + align ?
+		      SSTRESS_ERR_ALIGN : SSTRESS_ERR_TOO_LARGE;
+	else if (bounce && !sstress_dev_has_pool(sd))
+		err = SSTRESS_ERR_NO_POOL;
+	else if (bounce && pool_busy)
+		err = SSTRESS_ERR_POOL_FULL;
+	else
+		err = SSTRESS_ERR_UNEXPECTED;
+	c->st->errs[err]++;
+	if (err == SSTRESS_ERR_UNEXPECTED)
+		sstress_record_failure(c, SSTRESS_CHECK_ERRORS, NULL, 0, NULL, NULL);
+}
+
+static void sstress_verdict(struct seq_file *m, enum sstress_check check,
+			    const char *verdict, const char *reason)
+{
+	seq_printf(m, "check_%s: %s\n", sstress_check_names[check], verdict);
+	seq_printf(m, "check_%s_reason: %s\n", sstress_check_names[check], reason);
+}
+
+/*
+ * One verdict per check. A check passes only when it had a subject: e.g.
+ * offsets are never reported kept when nothing bounced.
+ */
+void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
+			   const struct sstress_spec *spec,
+			   const struct sstress_stats *tot, bool hung)
+{
+	static const char *const why_fail[SSTRESS_NR_CHECKS] = {
+		[SSTRESS_CHECK_OFFSET] = "a bounced mapping lost address bits under min_align_mask",
+		[SSTRESS_CHECK_DATA] = "bytes seen by the device or the CPU differ from what the other side wrote",
+		[SSTRESS_CHECK_STALE] = "bytes the device did not write came back different from the CPU's (stale bounce data)",
+		[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device on a DMA_FROM_DEVICE mapping overwrote what the device wrote",
+		[SSTRESS_CHECK_OVERLAP] = "two live bounced mappings share device addresses",
+		[SSTRESS_CHECK_MAX_MAPPING] = "a mapping of dma_max_mapping_size() failed on an idle pool",
+		[SSTRESS_CHECK_ERRORS] = "a mapping failed that nothing explains",
+		[SSTRESS_CHECK_HANG] = "a DMA call did not return within the bound",
+	};
+	static const char *const why_pass[SSTRESS_NR_CHECKS] = {
+		[SSTRESS_CHECK_OFFSET] = "every bounced mapping kept its min_align_mask bits",
+		[SSTRESS_CHECK_DATA] = "data intact both ways",
+		[SSTRESS_CHECK_STALE] = "bytes the device did not write kept the CPU's contents",
+		[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device left the device's data alone",
+		[SSTRESS_CHECK_OVERLAP] = "live bounced mappings never shared device addresses",
+		[SSTRESS_CHECK_MAX_MAPPING] = "dma_max_mapping_size() mapped at every allowed offset",
+		[SSTRESS_CHECK_ERRORS] = "every failed mapping had a reason",
+		[SSTRESS_CHECK_HANG] = "every DMA call returned",
+	};
+	bool failed = false, passed = false;
+	enum sstress_check ck;
+	unsigned int i;
+
+	for (ck = 0; ck < SSTRESS_NR_CHECKS; ck++) {
+		const char *skip = NULL;
+
+		if (ck == SSTRESS_CHECK_HANG) {
+			if (hung) {
+				sstress_verdict(m, ck, SSTRESS_FAIL, why_fail[ck]);
+				failed = true;
+			} else {
+				sstress_verdict(m, ck, SSTRESS_PASS, why_pass[ck]);
+			}
+			continue;
+		}
+		if (tot->failed[ck]) {
+			sstress_verdict(m, ck, SSTRESS_FAIL, why_fail[ck]);
+			failed = true;
+			continue;
+		}
+		switch (ck) {
+		case SSTRESS_CHECK_OFFSET:
+			if (!dma_get_min_align_mask(&sd->dev))
+				skip = "device has no min_align_mask: no offset to keep";
+			else if (!tot->bounced)
+				skip = "nothing bounced: boot with swiotlb=force, or place=high with memory beyond the mask";
+			break;
+		case SSTRESS_CHECK_STALE:
+			if (!tot->bounced)
+				skip = "nothing bounced: the CPU and the device share the buffer";
+			else if (!tot->checked[ck])
+				skip = "no partial device write on a mapping from the device (partial=1, dir=from or bidi)";
+			break;
+		case SSTRESS_CHECK_SYNC_FOR_DEVICE:
+			if (!tot->bounced)
+				skip = "nothing bounced: the CPU and the device share the buffer";
+			else if (!tot->checked[ck])
+				skip = "no sync_for_device on a DMA_FROM_DEVICE mapping (sync=whole or range, dir=from)";
+			break;
+		case SSTRESS_CHECK_OVERLAP:
+			if (!tot->checked[ck])
+				skip = "never two live bounced mappings at once (live=N, bounced)";
+			break;
+		case SSTRESS_CHECK_MAX_MAPPING:
+			if (spec->op != SSTRESS_OP_MAX_SIZE)
+				skip = "not asked for (op=max_size)";
+			else if (!tot->checked[ck])
+				skip = "dma_max_mapping_size() has no finite bound here: nothing bounces";
+			break;
+		case SSTRESS_CHECK_ERRORS:
+			if (!tot->maps)
+				skip = "no mapping was tried";
+			break;
+		default:
+			if (!tot->checked[ck])
+				skip = "no mapping succeeded";
+			break;
+		}
+		if (skip) {
+			sstress_verdict(m, ck, SSTRESS_SKIP, skip);
+		} else if (ck == SSTRESS_CHECK_DATA && !tot->bounced) {
+			sstress_verdict(m, ck, SSTRESS_PASS,
+					"data intact both ways; nothing bounced, so SWIOTLB was not exercised");
+			passed = true;
+		} else {
+			sstress_verdict(m, ck, SSTRESS_PASS, why_pass[ck]);
+			passed = true;
+		}
 	}
 
 	for (i = 0; i < tot->nfailures; i++) {
 		const struct sstress_failure *f = &tot->first[i];
 
-		seq_printf(m, "failure_%u: check=%s op=%s dir=%s size=%zu offset=%u dma=%pad phys=%pa at=%zu expected=%*phN seen=%*phN\n",
-			   i, f->check, f->op, sstress_dir_name(f->dir), f->size, f->offset,
-			   &f->dma, &f->phys, f->at, f->nbytes, f->expected,
-			   f->nbytes, f->seen);
+		seq_printf(m, "failure_%u: check=%s op=%s dir=%s size=%u offset=%u dma=%pad phys=%pa at=%u expected=%*phN seen=%*phN\n",
+			   i, f->check, sstress_op_names[f->op],
+			   sstress_dir_name(f->dir), f->size, f->offset, &f->dma,
+			   &f->phys, f->at, f->nbytes, f->expected, f->nbytes,
+			   f->seen);
 	}
 	seq_printf(m, "verdict: %s\n", failed ? SSTRESS_FAIL :
 		   passed ? SSTRESS_PASS : SSTRESS_SKIP);

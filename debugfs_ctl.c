@@ -145,6 +145,23 @@ static int sstress_parse_low_mask(const struct sstress_kv *kv, u64 max,
 	return 0;
 }
 
+/* One of @n words; its index in *out. */
+static int sstress_parse_word(const struct sstress_kv *kv,
+			      const char *const *words, unsigned int n,
+			      u32 *out, const char *what)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(kv->val, words[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	sstress_reject("%s: unknown %s '%s'", what, kv->key, kv->val);
+	return -EINVAL;
+}
+
 static int sstress_parse_name(const char *name, const char *what)
 {
 	size_t len = strlen(name), i;
@@ -262,7 +279,7 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 	static const char *what = "run";
 	struct sstress_kv kv[SSTRESS_MAX_KEYS];
 	bool has_size = false, has_range = false;
-	u32 size = 4096;
+	u32 size = 4096, w;
 	int n, i, ret = 0;
 
 	n = sstress_split(line, kv, what);
@@ -275,6 +292,9 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 	spec->offset_mode = SSTRESS_OFFSET_SWEEP;
 	spec->offset_step = 8;
 	spec->dirs = SSTRESS_DIR_TO | SSTRESS_DIR_FROM | SSTRESS_DIR_BIDI;
+	spec->live = 1;
+	spec->segs = 4;
+	spec->hang_ms = 10000;
 
 	for (i = 0; i < n && !ret; i++) {
 		const char *k = kv[i].key, *v = kv[i].val;
@@ -283,11 +303,35 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 			sstress_reject("%s: '%s' is not key=value", what, k);
 			ret = -EINVAL;
 		} else if (!strcmp(k, "op")) {
-			/* The engine knows one operation so far. */
-			if (strcmp(v, "map_single")) {
-				sstress_reject("%s: unknown op '%s'", what, v);
-				ret = -EINVAL;
-			}
+			ret = sstress_parse_word(&kv[i], sstress_op_names,
+						 SSTRESS_NR_OPS, &w, what);
+			spec->op = w;
+		} else if (!strcmp(k, "sync")) {
+			ret = sstress_parse_word(&kv[i], sstress_sync_names,
+						 ARRAY_SIZE(sstress_sync_names),
+						 &w, what);
+			spec->sync = w;
+		} else if (!strcmp(k, "live")) {
+			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_LIVE,
+						&spec->live, what);
+		} else if (!strcmp(k, "segs")) {
+			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_SEGS,
+						&spec->segs, what);
+		} else if (!strcmp(k, "hang_ms")) {
+			ret = sstress_parse_u32(&kv[i], 100, SSTRESS_MAX_DURATION_MS,
+						&spec->hang_ms, what);
+		} else if (!strcmp(k, "sync_off")) {
+			ret = sstress_parse_u32(&kv[i], 0, SSTRESS_MAX_MAP_SIZE - 1,
+						&spec->sync_off, what);
+		} else if (!strcmp(k, "sync_len")) {
+			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_MAP_SIZE,
+						&spec->sync_len, what);
+		} else if (!strcmp(k, "partial")) {
+			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
+			spec->partial = w;
+		} else if (!strcmp(k, "skip_cpu_sync")) {
+			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
+			spec->skip_cpu_sync = w;
 		} else if (!strcmp(k, "threads")) {
 			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_THREADS,
 						&spec->threads, what);
@@ -338,10 +382,8 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 			ret = sstress_parse_u64(&kv[i], 0, U64_MAX, &spec->seed,
 						what);
 		} else if (!strcmp(k, "oversize")) {
-			u32 b;
-
-			ret = sstress_parse_u32(&kv[i], 0, 1, &b, what);
-			spec->oversize = b;
+			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
+			spec->oversize = w;
 		} else {
 			sstress_reject("%s: unknown key '%s'", what, k);
 			ret = -EINVAL;
@@ -376,6 +418,11 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 	} else {
 		spec->size_min = size;
 		spec->size_max = size;
+	}
+	if (spec->skip_cpu_sync && spec->op == SSTRESS_OP_ALLOC_COHERENT) {
+		sstress_reject("%s: skip_cpu_sync means nothing to alloc_coherent",
+			       what);
+		return -EINVAL;
 	}
 	return 0;
 }

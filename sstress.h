@@ -71,6 +71,18 @@ int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 
 /* ---- storm engine (storm.c) ---- */
 
+enum sstress_op {
+	SSTRESS_OP_MAP_SINGLE,
+	SSTRESS_OP_MAP_PAGE,
+	SSTRESS_OP_MAP_SG,
+	SSTRESS_OP_ALLOC_COHERENT,
+	SSTRESS_OP_MAX_SIZE,	/* map_single of exactly dma_max_mapping_size() */
+	SSTRESS_NR_OPS,
+};
+
+extern const char *const sstress_op_names[SSTRESS_NR_OPS];
+extern const char *const sstress_sync_names[3];
+
 enum sstress_dir_bit {
 	SSTRESS_DIR_TO = BIT(0),
 	SSTRESS_DIR_FROM = BIT(1),
@@ -88,8 +100,18 @@ enum sstress_place {
 	SSTRESS_PLACE_HIGH,	/* buffers beyond the device's DMA mask */
 };
 
+enum sstress_sync {
+	SSTRESS_SYNC_NONE,
+	SSTRESS_SYNC_WHOLE,	/* dma_sync_single_for_*() over the mapping */
+	SSTRESS_SYNC_RANGE,	/* dma_sync_single_range_for_*() sub-ranges */
+};
+
+#define SSTRESS_MAX_LIVE	256	/* mappings held at once per thread */
+#define SSTRESS_MAX_SEGS	16	/* scatterlist entries per map_sg */
+
 /* A validated run request; see sstress_spec_parse() for the syntax. */
 struct sstress_spec {
+	enum sstress_op op;
 	u32 threads;
 	u64 iterations;		/* per thread; 0 when bounded by time */
 	u32 duration_ms;	/* 0 when bounded by count */
@@ -100,37 +122,97 @@ struct sstress_spec {
 	u32 offset_step;
 	u32 dirs;		/* mask of enum sstress_dir_bit */
 	enum sstress_place place;
+	enum sstress_sync sync;
+	u32 live;		/* mappings held before unmapping them all */
+	u32 segs;		/* scatterlist entries, map_sg only */
 	u64 seed;
 	bool oversize;
+	bool partial;		/* the device writes a random sub-range only */
+	bool skip_cpu_sync;	/* DMA_ATTR_SKIP_CPU_SYNC, explicit syncs */
+	u32 hang_ms;		/* a DMA call this slow is a hang */
+	u32 sync_off;		/* sync=range: a fixed range, when sync_len */
+	u32 sync_len;
 };
 
-/* The checks' view of one mapping, filled by the engine. */
-struct sstress_map_ctx {
-	const char *op;
-	enum dma_data_direction dir;
-	void *cpu;		/* the CPU buffer that was mapped */
-	phys_addr_t phys;	/* its physical address */
-	size_t size;
-	unsigned int offset;	/* cpu's offset in its page */
+/* One CPU buffer region a thread maps, with what each side should see. */
+struct sstress_region {
+	struct page *pages;
+	unsigned int order;
+	u8 *va;
+	u8 *shadow_cpu;		/* expected CPU buffer, by byte of mapping */
+	u8 *shadow_dev;		/* expected device view, by byte of mapping */
+	u8 guard_lo[64];
+	u8 guard_hi[64];
+	bool beyond_mask;
+};
+
+/* One mapped segment: the whole of a map_single, or one sg entry. */
+struct sstress_seg {
+	struct sstress_region *rg;
+	u8 *cpu;
+	phys_addr_t phys;
 	dma_addr_t dma;
 	phys_addr_t dev_phys;	/* what the device reaches through dma */
+	u32 len;
+	u32 offset;		/* cpu's offset in its page */
+	u32 wr_off, wr_len;	/* what the device wrote */
 	bool bounced;
 };
 
+/* What a failure log line and the report tell about one failure. */
 #define SSTRESS_FAILURE_BYTES	8
 
 struct sstress_failure {
 	const char *check;
-	const char *op;
+	enum sstress_op op;
 	enum dma_data_direction dir;
-	size_t size;
-	unsigned int offset;
+	u32 size;
+	u32 offset;
 	dma_addr_t dma;
 	phys_addr_t phys;
-	size_t at;		/* byte index of the first bad byte */
+	u32 at;			/* byte index of the first bad byte */
 	u8 expected[SSTRESS_FAILURE_BYTES];
 	u8 seen[SSTRESS_FAILURE_BYTES];
 	unsigned int nbytes;
+};
+
+/* The checks, each with its own counters and verdict. */
+enum sstress_check {
+	SSTRESS_CHECK_OFFSET,
+	SSTRESS_CHECK_DATA,
+	SSTRESS_CHECK_STALE,
+	SSTRESS_CHECK_SYNC_FOR_DEVICE,
+	SSTRESS_CHECK_OVERLAP,
+	SSTRESS_CHECK_MAX_MAPPING,
+	SSTRESS_CHECK_ERRORS,
+	SSTRESS_CHECK_HANG,
+	SSTRESS_NR_CHECKS,
+};
+
+extern const char *const sstress_check_names[SSTRESS_NR_CHECKS];
+
+/* Why a map failed, as far as the harness can tell. */
+enum sstress_err {
+	SSTRESS_ERR_TOO_LARGE,		/* past dma_max_mapping_size() */
+	SSTRESS_ERR_NO_POOL,		/* needs bouncing, no bounce pool */
+	SSTRESS_ERR_POOL_FULL,		/* needs bouncing, pool in use */
+	SSTRESS_ERR_ALIGN,		/* min_align_mask leaves no room */
+	SSTRESS_ERR_UNEXPECTED,		/* nothing explains it */
+	SSTRESS_NR_ERRS,
+};
+
+extern const char *const sstress_err_names[SSTRESS_NR_ERRS];
+
+/* Latency in ns: 8 linear sub-buckets per power of two (12% resolution). */
+#define SSTRESS_HIST_SUB	8
+#define SSTRESS_HIST_BUCKETS	(64 * SSTRESS_HIST_SUB)
+
+struct sstress_lat {
+	u64 count;
+	u64 sum;
+	u64 min;
+	u64 max;
+	u32 hist[SSTRESS_HIST_BUCKETS];
 };
 
 /* Counters of one thread, merged into a run's totals once it has ended. */
@@ -138,21 +220,23 @@ struct sstress_stats {
 	u64 iterations;
 	u64 maps;
 	u64 map_errors;
+	u64 errs[SSTRESS_NR_ERRS];
 	u64 bytes_mapped;
+	u64 segments;
 	u64 bounced;
 	u64 bounced_force;
 	u64 bounced_mask;
 	u64 bounced_other;
 	u64 direct;
-	u64 offset_checked;
-	u64 offset_failures;
-	u64 data_checked;
-	u64 data_failures;
-	u64 guard_failures;
+	u64 checked[SSTRESS_NR_CHECKS];
+	u64 failed[SSTRESS_NR_CHECKS];
 	u64 buffers_beyond_mask;
 	u64 buffers;
+	u64 max_live;		/* most mappings held at once */
+	struct sstress_lat lat_map;
+	struct sstress_lat lat_unmap;
 	unsigned int nfailures;	/* entries used in first[] */
-	struct sstress_failure first[2];
+	struct sstress_failure first[4];
 };
 
 enum sstress_run_state {
@@ -176,21 +260,47 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd);
 
 /* ---- checks (checks.c) ---- */
 
-void sstress_pattern_fill(void *buf, size_t len, u32 tag);
-int sstress_dev_fill(struct sstress_dev *sd, dma_addr_t dma, size_t len,
-		     u32 tag);
-void sstress_check_mapping(struct sstress_dev *sd, struct sstress_stats *st,
-			   struct sstress_map_ctx *mc);
-void sstress_check_cpu_data(struct sstress_dev *sd, struct sstress_stats *st,
-			    const struct sstress_map_ctx *mc, u32 tag,
-			    const char *check);
-void sstress_check_dev_data(struct sstress_dev *sd, struct sstress_stats *st,
-			    const struct sstress_map_ctx *mc, u32 tag);
-void sstress_check_guards(struct sstress_dev *sd, struct sstress_stats *st,
-			  const struct sstress_map_ctx *mc, const u8 *guard_lo,
-			  const u8 *guard_hi, size_t guard);
+/* What the checks need to know of the mapping under test. */
+struct sstress_ctx {
+	struct sstress_dev *sd;
+	struct sstress_stats *st;
+	enum sstress_op op;
+	enum dma_data_direction dir;
+};
+
+void sstress_pattern_fill(void *buf, size_t len, u32 tag, size_t base);
+void sstress_cpu_write(const struct sstress_ctx *c, struct sstress_seg *s,
+		       u32 off, u32 len, u32 tag);
+void sstress_dev_write(const struct sstress_ctx *c, struct sstress_seg *s,
+		       u32 off, u32 len, u32 tag);
+void sstress_synced_to_dev(struct sstress_seg *s, u32 off, u32 len);
+void sstress_synced_to_cpu(struct sstress_seg *s, u32 off, u32 len);
+void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s);
+bool sstress_check_dev_view(const struct sstress_ctx *c,
+			    const struct sstress_seg *s,
+			    enum sstress_check check);
+bool sstress_check_cpu_view(const struct sstress_ctx *c,
+			    const struct sstress_seg *s, u32 off, u32 len,
+			    bool unmapped);
+void sstress_check_guards(const struct sstress_ctx *c,
+			  const struct sstress_seg *s);
+void sstress_check_overlap(const struct sstress_ctx *c,
+			   struct sstress_seg **segs, unsigned int n);
+void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
+			     phys_addr_t phys, bool pool_busy);
+void sstress_record_failure(const struct sstress_ctx *c,
+			    enum sstress_check check, const struct sstress_seg *s,
+			    u32 at, const u8 *expected, const u8 *seen);
 void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
-			   const struct sstress_stats *tot);
+			   const struct sstress_spec *spec,
+			   const struct sstress_stats *tot, bool hung);
+
+/* ---- stats (stats.c) ---- */
+
+void sstress_lat_add(struct sstress_lat *l, u64 ns);
+void sstress_stats_init(struct sstress_stats *st);
+void sstress_stats_add(struct sstress_stats *tot, const struct sstress_stats *s);
+void sstress_stats_report(struct seq_file *m, const struct sstress_stats *tot);
 
 /* ---- fake devices (swiotlb_stress.c) ---- */
 
@@ -231,6 +341,7 @@ int sstress_dev_create(const struct sstress_dev_opts *opts);
 int sstress_dev_destroy(const char *name);
 void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd);
 bool sstress_dev_is_bounce_forced(struct sstress_dev *sd);
+bool sstress_dev_has_pool(struct sstress_dev *sd);
 u64 sstress_dev_reach(struct sstress_dev *sd);
 
 /* ---- control interface (debugfs_ctl.c) ---- */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The storm engine: kernel threads that map, let the device side touch,
- * and unmap, over and over, handing every mapping to the checks.
+ * The storm engine: kernel threads that map, let the device side read and
+ * write, sync and unmap, over and over, handing every step to the checks.
  *
- * Each thread owns its buffer, its random state and its counters; nothing
+ * Each thread owns its buffers, its random state and its counters; nothing
  * is shared on the hot path, so what contends is the kernel's bounce pool,
  * not the harness. Counters are merged only when a thread has finished.
  *
@@ -15,31 +15,57 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/dma-direct.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/random.h>
+#include <linux/scatterlist.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
 #include "compat.h"
 #include "sstress.h"
 
-/* Bytes on each side of a mapping that must come back untouched. */
-#define SSTRESS_GUARD		64
 /* Tries to find a buffer beyond the device's mask before giving up. */
 #define SSTRESS_PLACE_TRIES	32
+
+const char *const sstress_sync_names[3] = {
+	[SSTRESS_SYNC_NONE] = "none",
+	[SSTRESS_SYNC_WHOLE] = "whole",
+	[SSTRESS_SYNC_RANGE] = "range",
+};
+
+const char *const sstress_op_names[SSTRESS_NR_OPS] = {
+	[SSTRESS_OP_MAP_SINGLE] = "map_single",
+	[SSTRESS_OP_MAP_PAGE] = "map_page",
+	[SSTRESS_OP_MAP_SG] = "map_sg",
+	[SSTRESS_OP_ALLOC_COHERENT] = "alloc_coherent",
+	[SSTRESS_OP_MAX_SIZE] = "max_size",
+};
+
+/* One mapping call: a single segment, or a scatterlist of several. */
+struct sstress_xfer {
+	enum dma_data_direction dir;
+	unsigned int nsegs;
+	struct sstress_seg *segs;
+	struct scatterlist *sgl;
+	bool mapped;
+};
 
 struct sstress_thread {
 	struct sstress_run *run;
 	struct task_struct *task;
 	unsigned int idx;
 	u64 rng;
-	struct page *pages;
-	unsigned int order;
-	u8 *buf;
-	u8 guard_lo[SSTRESS_GUARD];
-	u8 guard_hi[SSTRESS_GUARD];
+	unsigned int nregions;
+	struct sstress_region *regions;
+	struct sstress_seg *segs;
+	struct sstress_seg **bounced;	/* scratch for the overlap check */
+	struct scatterlist *sgl;
+	struct sstress_xfer *xfers;
+	/* Start of the DMA call in progress, 0 between calls; for hangs. */
+	u64 op_start_ns;
 	/* Iterations done; read without the thread's help by reports. */
 	u64 progress;
 	/* Set (release) once @stats and @end_ns are final. */
@@ -74,6 +100,14 @@ static u64 sstress_rand(struct sstress_thread *t)
 	return t->rng * 0x2545f4914f6cdd1dULL;
 }
 
+/* A random sub-range [*off, *off + *len) of @size bytes, never empty. */
+static void sstress_rand_range(struct sstress_thread *t, u32 size, u32 *off,
+			       u32 *len)
+{
+	*off = sstress_rand(t) % size;
+	*len = 1 + sstress_rand(t) % (size - *off);
+}
+
 void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
 {
 	static const char *const offset_modes[] = {
@@ -84,9 +118,9 @@ void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
 	const char *sep = "";
 	int i;
 
-	seq_printf(m, "op=map_single threads=%u iterations=%llu duration_ms=%u size_min=%u size_max=%u offset=",
-		   spec->threads, spec->iterations, spec->duration_ms,
-		   spec->size_min, spec->size_max);
+	seq_printf(m, "op=%s threads=%u iterations=%llu duration_ms=%u size_min=%u size_max=%u offset=",
+		   sstress_op_names[spec->op], spec->threads, spec->iterations,
+		   spec->duration_ms, spec->size_min, spec->size_max);
 	if (spec->offset_mode == SSTRESS_OFFSET_FIXED)
 		seq_printf(m, "%u", spec->offset);
 	else
@@ -98,79 +132,439 @@ void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
 			sep = ",";
 		}
 	}
-	seq_printf(m, " place=%s seed=%llu oversize=%d",
+	seq_printf(m, " place=%s sync=%s live=%u segs=%u partial=%d skip_cpu_sync=%d hang_ms=%u sync_off=%u sync_len=%u seed=%llu oversize=%d",
 		   spec->place == SSTRESS_PLACE_HIGH ? "high" : "any",
-		   spec->seed, spec->oversize);
+		   sstress_sync_names[spec->sync], spec->live, spec->segs, spec->partial,
+		   spec->skip_cpu_sync, spec->hang_ms, spec->sync_off,
+		   spec->sync_len, spec->seed,
+		   spec->oversize);
 }
 
-static void sstress_iter_map_single(struct sstress_thread *t, u64 iter)
+/* ---- one mapping call, whatever the operation ---- */
+
+static void sstress_op_begin(struct sstress_thread *t, u64 *t0)
+{
+	*t0 = ktime_get_ns();
+	WRITE_ONCE(t->op_start_ns, *t0);
+}
+
+static u64 sstress_op_end(struct sstress_thread *t, u64 t0)
+{
+	WRITE_ONCE(t->op_start_ns, 0);
+	return ktime_get_ns() - t0;
+}
+
+static unsigned long sstress_attrs(const struct sstress_spec *spec)
+{
+	unsigned long attrs = 0;
+
+	/* Failure is what an oversize or map-many run asks to see. */
+	if (spec->oversize || spec->live > 1)
+		attrs |= DMA_ATTR_NO_WARN;
+	if (spec->skip_cpu_sync)
+		attrs |= DMA_ATTR_SKIP_CPU_SYNC;
+	return attrs;
+}
+
+static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
+			     const struct sstress_ctx *c, bool pool_busy)
 {
 	const struct sstress_spec *spec = &t->run->spec;
-	struct sstress_dev *sd = t->run->sd;
-	struct device *dev = &sd->dev;
-	struct sstress_stats *st = &t->stats;
-	struct sstress_map_ctx mc = { .op = "map_single" };
-	unsigned long attrs = 0;
-	unsigned int ndirs = hweight32(spec->dirs), pick, i;
-	u32 tag, tag_dev;
+	struct device *dev = &t->run->sd->dev;
+	unsigned long attrs = sstress_attrs(spec);
+	struct sstress_seg *s = &x->segs[0];
+	struct scatterlist *sg;
+	u64 t0;
+	int i, n;
 
-	mc.size = spec->size_min;
-	if (spec->size_max > spec->size_min)
-		mc.size += sstress_rand(t) % (spec->size_max - spec->size_min + 1);
+	t->stats.maps++;
+	sstress_op_begin(t, &t0);
+	switch (spec->op) {
+	case SSTRESS_OP_MAP_PAGE:
+		s->dma = dma_map_page_attrs(dev, virt_to_page(s->cpu),
+					    offset_in_page(s->cpu), s->len,
+					    x->dir, attrs);
+		break;
+	case SSTRESS_OP_MAP_SG:
+		sg_init_table(x->sgl, x->nsegs);
+		for (i = 0; i < x->nsegs; i++)
+			sg_set_buf(&x->sgl[i], x->segs[i].cpu, x->segs[i].len);
+		n = dma_map_sg_attrs(dev, x->sgl, x->nsegs, x->dir, attrs);
+		sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
+		if (!n) {
+			sstress_count_map_error(c, s->len, s->phys, pool_busy);
+			return false;
+		}
+		/* dma-direct never merges entries; anything else is a bug. */
+		if (n != x->nsegs)
+			sstress_record_failure(c, SSTRESS_CHECK_DATA, s, 0, NULL,
+					       NULL);
+		for_each_sg(x->sgl, sg, min_t(int, n, x->nsegs), i)
+			x->segs[i].dma = sg_dma_address(sg);
+		return true;
+	default:
+		s->dma = dma_map_single_attrs(dev, s->cpu, s->len, x->dir, attrs);
+		break;
+	}
+	sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
+	if (dma_mapping_error(dev, s->dma)) {
+		sstress_count_map_error(c, s->len, s->phys, pool_busy);
+		return false;
+	}
+	return true;
+}
+
+static void sstress_xfer_unmap(struct sstress_thread *t, struct sstress_xfer *x)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+	struct device *dev = &t->run->sd->dev;
+	unsigned long attrs = sstress_attrs(spec);
+	struct sstress_seg *s = &x->segs[0];
+	u64 t0;
+
+	sstress_op_begin(t, &t0);
+	switch (spec->op) {
+	case SSTRESS_OP_MAP_PAGE:
+		dma_unmap_page_attrs(dev, s->dma, s->len, x->dir, attrs);
+		break;
+	case SSTRESS_OP_MAP_SG:
+		dma_unmap_sg_attrs(dev, x->sgl, x->nsegs, x->dir, attrs);
+		break;
+	default:
+		dma_unmap_single_attrs(dev, s->dma, s->len, x->dir, attrs);
+		break;
+	}
+	sstress_lat_add(&t->stats.lat_unmap, sstress_op_end(t, t0));
+	x->mapped = false;
+}
+
+/*
+ * Syncs each segment's range [off[i], off[i] + len[i]). A scatterlist is
+ * synced whole: the API has no sub-range sync for it.
+ */
+static void sstress_xfer_sync(struct sstress_thread *t, struct sstress_xfer *x,
+			      bool for_device, const u32 *off, const u32 *len)
+{
+	struct device *dev = &t->run->sd->dev;
+	unsigned int i;
+	u64 t0;
+
+	sstress_op_begin(t, &t0);
+	if (t->run->spec.op == SSTRESS_OP_MAP_SG) {
+		if (for_device)
+			dma_sync_sg_for_device(dev, x->sgl, x->nsegs, x->dir);
+		else
+			dma_sync_sg_for_cpu(dev, x->sgl, x->nsegs, x->dir);
+	} else {
+		for (i = 0; i < x->nsegs; i++) {
+			if (for_device)
+				dma_sync_single_range_for_device(dev, x->segs[i].dma,
+								 off[i], len[i],
+								 x->dir);
+			else
+				dma_sync_single_range_for_cpu(dev, x->segs[i].dma,
+							      off[i], len[i],
+							      x->dir);
+		}
+	}
+	sstress_op_end(t, t0);
+}
+
+/* Ranges for a sync: random sub-ranges, or whole segments. */
+static void sstress_sync_ranges(struct sstress_thread *t, struct sstress_xfer *x,
+				u32 *off, u32 *len)
+{
+	unsigned int i;
+
+	for (i = 0; i < x->nsegs; i++) {
+		const struct sstress_spec *spec = &t->run->spec;
+		u32 seg_len = x->segs[i].len;
+
+		if (spec->sync != SSTRESS_SYNC_RANGE ||
+		    spec->op == SSTRESS_OP_MAP_SG) {
+			off[i] = 0;
+			len[i] = seg_len;
+		} else if (spec->sync_len) {
+			/* A reproducer's fixed range, clipped to the mapping. */
+			off[i] = min(spec->sync_off, seg_len - 1);
+			len[i] = min(spec->sync_len, seg_len - off[i]);
+		} else {
+			sstress_rand_range(t, seg_len, &off[i], &len[i]);
+		}
+	}
+}
+
+/* ---- one iteration of a streaming storm ---- */
+
+static u32 sstress_pick_size(struct sstress_thread *t)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+
+	if (spec->size_max == spec->size_min)
+		return spec->size_min;
+	return spec->size_min +
+	       sstress_rand(t) % (spec->size_max - spec->size_min + 1);
+}
+
+static u32 sstress_pick_offset(struct sstress_thread *t, u64 n)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+	u32 off = 0;
+
 	switch (spec->offset_mode) {
 	case SSTRESS_OFFSET_FIXED:
-		mc.offset = spec->offset;
+		off = spec->offset;
 		break;
 	case SSTRESS_OFFSET_SWEEP:
-		mc.offset = (iter * spec->offset_step) % PAGE_SIZE;
+		off = (n * spec->offset_step) % PAGE_SIZE;
 		break;
 	case SSTRESS_OFFSET_RANDOM:
-		mc.offset = sstress_rand(t) % PAGE_SIZE;
+		off = sstress_rand(t) % PAGE_SIZE;
 		break;
 	}
-	/* The enabled directions in turn. */
-	pick = iter % ndirs;
-	for (i = 0; i < ARRAY_SIZE(sstress_dirs); i++) {
-		if ((spec->dirs & BIT(i)) && !pick--)
+	/* max_size sweeps only the offsets min_align_mask lets it keep. */
+	if (spec->op == SSTRESS_OP_MAX_SIZE)
+		off &= dma_get_min_align_mask(&t->run->sd->dev);
+	return off;
+}
+
+static enum dma_data_direction sstress_pick_dir(struct sstress_thread *t, u64 n)
+{
+	u32 dirs = t->run->spec.dirs;
+	unsigned int pick = n % hweight32(dirs), i;
+
+	for (i = 0; i < ARRAY_SIZE(sstress_dirs); i++)
+		if ((dirs & BIT(i)) && !pick--)
 			break;
+	return sstress_dirs[i];
+}
+
+/* Lays out the segments of mapping @k and fills them with CPU data. */
+static void sstress_xfer_prepare(struct sstress_thread *t, unsigned int k,
+				 u64 n, struct sstress_ctx *c)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+	struct sstress_xfer *x = &t->xfers[k];
+	unsigned int i;
+
+	x->dir = sstress_pick_dir(t, n);
+	x->nsegs = spec->op == SSTRESS_OP_MAP_SG ? spec->segs : 1;
+	x->segs = &t->segs[k * x->nsegs];
+	x->sgl = &t->sgl[k * x->nsegs];
+	c->dir = x->dir;
+	for (i = 0; i < x->nsegs; i++) {
+		struct sstress_seg *s = &x->segs[i];
+		struct sstress_region *rg = &t->regions[k * x->nsegs + i];
+
+		s->rg = rg;
+		s->offset = sstress_pick_offset(t, n * x->nsegs + i);
+		s->len = spec->op == SSTRESS_OP_MAX_SIZE ? spec->size_max :
+			 sstress_pick_size(t);
+		/* The first page of the region holds the low guard. */
+		s->cpu = rg->va + PAGE_SIZE + s->offset;
+		s->phys = virt_to_phys(s->cpu);
+		s->bounced = false;
+		memcpy(s->cpu - sizeof(rg->guard_lo), rg->guard_lo,
+		       sizeof(rg->guard_lo));
+		memcpy(s->cpu + s->len, rg->guard_hi, sizeof(rg->guard_hi));
+		sstress_cpu_write(c, s, 0, s->len, (u32)sstress_rand(t));
 	}
-	mc.dir = sstress_dirs[i];
+}
 
-	/* The first page of the buffer holds the low guard. */
-	mc.cpu = t->buf + PAGE_SIZE + mc.offset;
-	mc.phys = virt_to_phys(mc.cpu);
-	tag = (u32)sstress_rand(t);
-	tag_dev = tag ^ 0x5a5a5a5a;
-	sstress_pattern_fill(mc.cpu, mc.size, tag);
-	memcpy((u8 *)mc.cpu - SSTRESS_GUARD, t->guard_lo, SSTRESS_GUARD);
-	memcpy((u8 *)mc.cpu + mc.size, t->guard_hi, SSTRESS_GUARD);
+/* The device's part while mapped: read, CPU updates, write, syncs. */
+static void sstress_xfer_device(struct sstress_thread *t, struct sstress_xfer *x,
+				struct sstress_ctx *c)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+	u32 off[SSTRESS_MAX_SEGS], len[SSTRESS_MAX_SEGS];
+	unsigned int i;
+	u32 tag;
 
-	/* Failure is what an oversize run asks to see: no log noise. */
-	if (spec->oversize)
-		attrs |= DMA_ATTR_NO_WARN;
-	mc.dma = dma_map_single_attrs(dev, mc.cpu, mc.size, mc.dir, attrs);
-	st->maps++;
-	if (dma_mapping_error(dev, mc.dma)) {
-		st->map_errors++;
+	for (i = 0; i < x->nsegs; i++) {
+		off[i] = 0;
+		len[i] = x->segs[i].len;
+	}
+	if (spec->skip_cpu_sync && x->dir != DMA_FROM_DEVICE)
+		sstress_xfer_sync(t, x, true, off, len);
+	/* Since 5.18 a map copies the CPU's data in, whatever the direction. */
+	if (!spec->skip_cpu_sync || x->dir != DMA_FROM_DEVICE)
+		for (i = 0; i < x->nsegs; i++)
+			sstress_synced_to_dev(&x->segs[i], 0, x->segs[i].len);
+	if (x->dir != DMA_FROM_DEVICE)
+		for (i = 0; i < x->nsegs; i++)
+			sstress_check_dev_view(c, &x->segs[i], SSTRESS_CHECK_DATA);
+
+	if (spec->sync != SSTRESS_SYNC_NONE && x->dir != DMA_FROM_DEVICE) {
+		sstress_sync_ranges(t, x, off, len);
+		tag = sstress_rand(t);
+		for (i = 0; i < x->nsegs; i++)
+			sstress_cpu_write(c, &x->segs[i], off[i], len[i], tag);
+		sstress_xfer_sync(t, x, true, off, len);
+		for (i = 0; i < x->nsegs; i++) {
+			sstress_synced_to_dev(&x->segs[i], off[i], len[i]);
+			sstress_check_dev_view(c, &x->segs[i], SSTRESS_CHECK_DATA);
+		}
+	}
+
+	if (x->dir == DMA_TO_DEVICE)
+		return;
+	tag = sstress_rand(t);
+	for (i = 0; i < x->nsegs; i++) {
+		struct sstress_seg *s = &x->segs[i];
+		u32 wo = 0, wl = s->len;
+
+		/* Undefined bytes after a skipped sync: write them all. */
+		if (spec->partial && !spec->skip_cpu_sync)
+			sstress_rand_range(t, s->len, &wo, &wl);
+		sstress_dev_write(c, s, wo, wl, tag);
+	}
+	if (spec->sync == SSTRESS_SYNC_NONE)
+		return;
+	if (x->dir == DMA_FROM_DEVICE) {
+		/* ath9k: sync_for_device must not undo the device's writes. */
+		for (i = 0; i < x->nsegs; i++) {
+			off[i] = 0;
+			len[i] = x->segs[i].len;
+		}
+		sstress_xfer_sync(t, x, true, off, len);
+		for (i = 0; i < x->nsegs; i++)
+			sstress_check_dev_view(c, &x->segs[i],
+					       SSTRESS_CHECK_SYNC_FOR_DEVICE);
+	}
+	sstress_sync_ranges(t, x, off, len);
+	sstress_xfer_sync(t, x, false, off, len);
+	for (i = 0; i < x->nsegs; i++) {
+		sstress_synced_to_cpu(&x->segs[i], off[i], len[i]);
+		sstress_check_cpu_view(c, &x->segs[i], off[i], len[i], false);
+	}
+}
+
+static void sstress_xfer_finish(struct sstress_thread *t, struct sstress_xfer *x,
+				struct sstress_ctx *c)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+	u32 off[SSTRESS_MAX_SEGS], len[SSTRESS_MAX_SEGS];
+	unsigned int i;
+
+	for (i = 0; i < x->nsegs; i++) {
+		off[i] = 0;
+		len[i] = x->segs[i].len;
+	}
+	if (spec->skip_cpu_sync && x->dir != DMA_TO_DEVICE)
+		sstress_xfer_sync(t, x, false, off, len);
+	sstress_xfer_unmap(t, x);
+	for (i = 0; i < x->nsegs; i++) {
+		struct sstress_seg *s = &x->segs[i];
+
+		if (x->dir != DMA_TO_DEVICE)
+			sstress_synced_to_cpu(s, 0, s->len);
+		sstress_check_cpu_view(c, s, 0, s->len, true);
+		sstress_check_guards(c, s);
+	}
+}
+
+static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+	struct sstress_ctx c = {
+		.sd = t->run->sd, .st = &t->stats, .op = spec->op,
+	};
+	unsigned int k, i, nbounced = 0, nlive = 0;
+
+	for (k = 0; k < spec->live; k++) {
+		struct sstress_xfer *x = &t->xfers[k];
+
+		sstress_xfer_prepare(t, k, iter * spec->live + k, &c);
+		x->mapped = sstress_xfer_map(t, x, &c, nlive > 0);
+		if (!x->mapped)
+			continue;
+		nlive++;
+		for (i = 0; i < x->nsegs; i++) {
+			struct sstress_seg *s = &x->segs[i];
+
+			t->stats.bytes_mapped += s->len;
+			sstress_check_mapped(&c, s);
+			if (s->bounced)
+				t->bounced[nbounced++] = s;
+		}
+		if (spec->op == SSTRESS_OP_MAX_SIZE && x->segs[0].bounced)
+			t->stats.checked[SSTRESS_CHECK_MAX_MAPPING]++;
+	}
+	/* A failed max_size map on an idle pool is that check's failure. */
+	if (spec->op == SSTRESS_OP_MAX_SIZE && !t->xfers[0].mapped &&
+	    (sstress_dev_is_bounce_forced(c.sd) ||
+	     t->xfers[0].segs[0].phys > sstress_dev_reach(c.sd))) {
+		c.dir = t->xfers[0].dir;
+		t->stats.checked[SSTRESS_CHECK_MAX_MAPPING]++;
+		sstress_record_failure(&c, SSTRESS_CHECK_MAX_MAPPING,
+				       &t->xfers[0].segs[0], 0, NULL, NULL);
+	}
+	t->stats.max_live = max_t(u64, t->stats.max_live, nlive);
+	c.dir = DMA_NONE;
+	sstress_check_overlap(&c, t->bounced, nbounced);
+
+	for (k = 0; k < spec->live; k++) {
+		if (!t->xfers[k].mapped)
+			continue;
+		c.dir = t->xfers[k].dir;
+		sstress_xfer_device(t, &t->xfers[k], &c);
+	}
+	for (k = 0; k < spec->live; k++) {
+		if (!t->xfers[k].mapped)
+			continue;
+		c.dir = t->xfers[k].dir;
+		sstress_xfer_finish(t, &t->xfers[k], &c);
+	}
+}
+
+/* dma_alloc_coherent(): alignment as promised, data visible both ways. */
+static void sstress_iter_coherent(struct sstress_thread *t)
+{
+	struct sstress_ctx c = {
+		.sd = t->run->sd, .st = &t->stats, .op = SSTRESS_OP_ALLOC_COHERENT,
+		.dir = DMA_BIDIRECTIONAL,
+	};
+	struct device *dev = &t->run->sd->dev;
+	struct sstress_seg *s = &t->segs[0];
+	size_t align;
+	void *cpu;
+	u64 t0;
+
+	s->rg = &t->regions[0];
+	s->len = sstress_pick_size(t);
+	s->offset = 0;
+	t->stats.maps++;
+	sstress_op_begin(t, &t0);
+	cpu = dma_alloc_attrs(dev, s->len, &s->dma, GFP_KERNEL | __GFP_NOWARN, 0);
+	sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
+	if (!cpu) {
+		t->stats.map_errors++;
+		t->stats.errs[SSTRESS_ERR_UNEXPECTED]++;
+		sstress_record_failure(&c, SSTRESS_CHECK_ERRORS, s, 0, NULL, NULL);
 		return;
 	}
-	st->bytes_mapped += mc.size;
-	sstress_check_mapping(sd, st, &mc);
-
-	/* The device side: it reads what the CPU wrote, then writes back. */
-	if (mc.dir != DMA_FROM_DEVICE)
-		sstress_check_dev_data(sd, st, &mc, tag);
-	if (mc.dir != DMA_TO_DEVICE && sstress_dev_fill(sd, mc.dma, mc.size, tag_dev))
-		st->data_failures++;
-
-	dma_unmap_single_attrs(dev, mc.dma, mc.size, mc.dir, 0);
-
-	if (mc.dir == DMA_TO_DEVICE)
-		sstress_check_cpu_data(sd, st, &mc, tag, "cpu-unchanged");
-	else
-		sstress_check_cpu_data(sd, st, &mc, tag_dev, "data-from-device");
-	sstress_check_guards(sd, st, &mc, t->guard_lo, t->guard_hi,
-			     SSTRESS_GUARD);
+	s->cpu = cpu;
+	s->phys = virt_addr_valid(cpu) ? virt_to_phys(cpu) : 0;
+	s->dev_phys = dma_to_phys(dev, s->dma);
+	/* "aligned to the smallest PAGE_SIZE order >= size" (DMA-API-HOWTO) */
+	align = PAGE_SIZE << get_order(s->len);
+	t->stats.checked[SSTRESS_CHECK_OFFSET]++;
+	if ((s->dma & (align - 1)) || ((unsigned long)cpu & (align - 1)))
+		sstress_record_failure(&c, SSTRESS_CHECK_OFFSET, s, 0, NULL, NULL);
+	t->stats.segments++;
+	t->stats.bytes_mapped += s->len;
+	t->stats.direct++;
+	/* One memory seen by both sides: the shadows move together. */
+	s->bounced = false;
+	if (s->phys && s->phys == s->dev_phys) {
+		sstress_cpu_write(&c, s, 0, s->len, (u32)sstress_rand(t));
+		sstress_check_dev_view(&c, s, SSTRESS_CHECK_DATA);
+		sstress_dev_write(&c, s, 0, s->len, (u32)sstress_rand(t));
+		sstress_check_cpu_view(&c, s, 0, s->len, false);
+	}
+	sstress_op_begin(t, &t0);
+	dma_free_attrs(dev, s->len, cpu, s->dma, 0);
+	sstress_lat_add(&t->stats.lat_unmap, sstress_op_end(t, t0));
 }
 
 static bool sstress_budget_spent(struct sstress_thread *t)
@@ -186,9 +580,13 @@ static bool sstress_budget_spent(struct sstress_thread *t)
 static int sstress_thread_fn(void *data)
 {
 	struct sstress_thread *t = data;
+	bool coherent = t->run->spec.op == SSTRESS_OP_ALLOC_COHERENT;
 
 	while (!kthread_should_stop() && !sstress_budget_spent(t)) {
-		sstress_iter_map_single(t, t->stats.iterations);
+		if (coherent)
+			sstress_iter_coherent(t);
+		else
+			sstress_iter_stream(t, t->stats.iterations);
 		t->stats.iterations++;
 		WRITE_ONCE(t->progress, t->stats.iterations);
 		cond_resched();
@@ -200,18 +598,45 @@ static int sstress_thread_fn(void *data)
 	return 0;
 }
 
-static size_t sstress_buf_bytes(const struct sstress_spec *spec)
+/* ---- buffers ---- */
+
+static unsigned int sstress_nregions(const struct sstress_spec *spec)
+{
+	return spec->live * (spec->op == SSTRESS_OP_MAP_SG ? spec->segs : 1);
+}
+
+static size_t sstress_region_bytes(const struct sstress_spec *spec)
 {
 	/* Guard page, up to a page of offset, the mapping, the high guard. */
-	return 2 * PAGE_SIZE + spec->size_max + SSTRESS_GUARD;
+	return 2 * PAGE_SIZE + spec->size_max + 64;
+}
+
+static void sstress_thread_free(struct sstress_thread *t)
+{
+	unsigned int i;
+
+	for (i = 0; t->regions && i < t->nregions; i++) {
+		struct sstress_region *rg = &t->regions[i];
+
+		if (rg->pages)
+			__free_pages(rg->pages, rg->order);
+		kvfree(rg->shadow_cpu);
+		kvfree(rg->shadow_dev);
+	}
+	kfree(t->regions);
+	kfree(t->segs);
+	kfree(t->bounced);
+	kfree(t->sgl);
+	kfree(t->xfers);
 }
 
 /*
- * A buffer for one thread. place=high wants one the device cannot reach
+ * A buffer for one region. place=high wants one the device cannot reach
  * directly; when the machine has none, any buffer does and the report's
  * buffers_beyond_mask says so.
  */
-static int sstress_thread_alloc(struct sstress_thread *t)
+static int sstress_region_alloc(struct sstress_thread *t,
+				struct sstress_region *rg)
 {
 	const struct sstress_spec *spec = &t->run->spec;
 	u64 reach = sstress_dev_reach(t->run->sd);
@@ -219,10 +644,10 @@ static int sstress_thread_alloc(struct sstress_thread *t)
 	unsigned int nrejected = 0, i;
 	struct page *page;
 
-	t->order = get_order(sstress_buf_bytes(spec));
+	rg->order = get_order(sstress_region_bytes(spec));
 	for (;;) {
 		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
-				   t->order);
+				   rg->order);
 		if (!page || spec->place != SSTRESS_PLACE_HIGH ||
 		    page_to_phys(page) > reach ||
 		    nrejected == SSTRESS_PLACE_TRIES)
@@ -232,33 +657,71 @@ static int sstress_thread_alloc(struct sstress_thread *t)
 	if (!page && nrejected)
 		page = rejected[--nrejected];
 	for (i = 0; i < nrejected; i++)
-		__free_pages(rejected[i], t->order);
+		__free_pages(rejected[i], rg->order);
 	if (!page)
 		return -ENOMEM;
 
-	t->pages = page;
-	t->buf = page_address(page);
+	rg->pages = page;
+	rg->va = page_address(page);
+	rg->shadow_cpu = kvmalloc(spec->size_max, GFP_KERNEL);
+	rg->shadow_dev = kvzalloc(spec->size_max, GFP_KERNEL);
+	if (!rg->shadow_cpu || !rg->shadow_dev)
+		return -ENOMEM;
 	t->stats.buffers++;
-	if (page_to_phys(page) > reach)
+	rg->beyond_mask = page_to_phys(page) > reach;
+	if (rg->beyond_mask)
 		t->stats.buffers_beyond_mask++;
-	sstress_pattern_fill(t->guard_lo, SSTRESS_GUARD, 0xa5a5a5a5 + t->idx);
-	sstress_pattern_fill(t->guard_hi, SSTRESS_GUARD, 0x3c3c3c3c + t->idx);
+	sstress_pattern_fill(rg->guard_lo, sizeof(rg->guard_lo),
+			     0xa5a5a5a5 + t->idx, 0);
+	sstress_pattern_fill(rg->guard_hi, sizeof(rg->guard_hi),
+			     0x3c3c3c3c + t->idx, 0);
 	return 0;
 }
 
-/* Checks what only the device knows; the parser checked the rest. */
-static int sstress_spec_fits_device(struct sstress_dev *sd,
-				    const struct sstress_spec *spec)
+static int sstress_thread_alloc(struct sstress_thread *t)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+	unsigned int i;
+	int ret;
+
+	t->nregions = sstress_nregions(spec);
+	t->regions = kcalloc(t->nregions, sizeof(*t->regions), GFP_KERNEL);
+	t->segs = kcalloc(t->nregions, sizeof(*t->segs), GFP_KERNEL);
+	t->bounced = kcalloc(t->nregions, sizeof(*t->bounced), GFP_KERNEL);
+	t->sgl = kcalloc(t->nregions, sizeof(*t->sgl), GFP_KERNEL);
+	t->xfers = kcalloc(spec->live, sizeof(*t->xfers), GFP_KERNEL);
+	if (!t->regions || !t->segs || !t->bounced || !t->sgl || !t->xfers)
+		return -ENOMEM;
+	for (i = 0; i < t->nregions; i++) {
+		ret = sstress_region_alloc(t, &t->regions[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Checks what only the device knows, and fills in what depends on it; the
+ * parser checked the rest.
+ */
+static int sstress_spec_fit_device(struct sstress_dev *sd,
+				   struct sstress_spec *spec)
 {
 	size_t max = dma_max_mapping_size(&sd->dev);
-	u64 mem = (u64)spec->threads *
-		  (PAGE_SIZE << get_order(sstress_buf_bytes(spec)));
+	u64 mem;
 
-	if (spec->size_max > max && !spec->oversize) {
+	if (spec->op == SSTRESS_OP_MAX_SIZE) {
+		/* With no finite bound there is nothing to check: 4 KiB. */
+		spec->size_min = max <= SSTRESS_MAX_MAP_SIZE ? max : PAGE_SIZE;
+		spec->size_max = spec->size_min;
+	} else if (spec->size_max > max && !spec->oversize) {
 		sstress_reject("%s: run: size %u exceeds dma_max_mapping_size %zu (see oversize=)",
 			       sd->name, spec->size_max, max);
 		return -EINVAL;
 	}
+	mem = (u64)spec->threads * sstress_nregions(spec) *
+	      ((PAGE_SIZE << get_order(sstress_region_bytes(spec))) +
+	       2 * spec->size_max);
 	if (mem > SSTRESS_MAX_RUN_MEMORY) {
 		sstress_reject("%s: run: buffers need %llu bytes, the limit is %u",
 			       sd->name, mem, SSTRESS_MAX_RUN_MEMORY);
@@ -266,6 +729,8 @@ static int sstress_spec_fits_device(struct sstress_dev *sd,
 	}
 	return 0;
 }
+
+/* ---- run lifecycle ---- */
 
 void sstress_run_spec_show(struct seq_file *m, struct sstress_dev *sd)
 {
@@ -310,28 +775,36 @@ void sstress_run_stop(struct sstress_dev *sd)
 	}
 }
 
-/* Frees a stopped run. */
-void sstress_run_free(struct sstress_dev *sd)
+static void sstress_run_destroy(struct sstress_run *run)
 {
-	struct sstress_run *run = sd->run;
 	unsigned int i;
 
-	lockdep_assert_held(&sd->lock);
-	if (!run)
-		return;
 	for (i = 0; i < run->nthreads; i++) {
 		struct sstress_thread *t = &run->threads[i];
 
-		WARN_ON_ONCE(t->task);
-		if (t->pages)
-			__free_pages(t->pages, t->order);
+		/* Threads that never ran exit at once from kthread_stop(). */
+		if (t->task) {
+			kthread_stop(t->task);
+			put_task_struct(t->task);
+		}
+		sstress_thread_free(t);
 	}
 	kfree(run);
+}
+
+/* Frees a stopped run. */
+void sstress_run_free(struct sstress_dev *sd)
+{
+	lockdep_assert_held(&sd->lock);
+	if (!sd->run)
+		return;
+	sstress_run_destroy(sd->run);
 	sd->run = NULL;
 }
 
-int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *spec)
+int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *req)
 {
+	struct sstress_spec spec = *req;
 	struct sstress_run *run;
 	unsigned int i;
 	int ret;
@@ -347,20 +820,20 @@ int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *spec)
 		ret = -EBUSY;
 		goto out_unlock;
 	}
-	ret = sstress_spec_fits_device(sd, spec);
+	ret = sstress_spec_fit_device(sd, &spec);
 	if (ret)
 		goto out_unlock;
 
-	run = kzalloc(struct_size(run, threads, spec->threads), GFP_KERNEL);
+	run = kzalloc(struct_size(run, threads, spec.threads), GFP_KERNEL);
 	if (!run) {
 		ret = -ENOMEM;
 		goto out_unlock;
 	}
 	run->sd = sd;
-	run->spec = *spec;
+	run->spec = spec;
 	if (!run->spec.seed)
 		run->spec.seed = get_random_u64() ?: 1;
-	run->nthreads = spec->threads;
+	run->nthreads = spec.threads;
 	run->state = SSTRESS_RUN_RUNNING;
 
 	for (i = 0; i < run->nthreads; i++) {
@@ -368,20 +841,22 @@ int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *spec)
 
 		t->run = run;
 		t->idx = i;
+		sstress_stats_init(&t->stats);
 		/* Never zero, or xorshift stays at zero. */
 		t->rng = (run->spec.seed ^ (0x9e3779b97f4a7c15ULL * (i + 1))) | 1;
 		ret = sstress_thread_alloc(t);
 		if (ret) {
-			sstress_reject("%s: run: no memory for a %zu-byte buffer",
-				       sd->name, sstress_buf_bytes(spec));
-			goto err_free_run;
+			sstress_reject("%s: run: no memory for %u buffers of %zu bytes",
+				       sd->name, t->nregions,
+				       sstress_region_bytes(&spec));
+			goto err_destroy_run;
 		}
 		t->task = kthread_create(sstress_thread_fn, t, "sstress/%s:%u",
 					 sd->name, i);
 		if (IS_ERR(t->task)) {
 			ret = PTR_ERR(t->task);
 			t->task = NULL;
-			goto err_free_run;
+			goto err_destroy_run;
 		}
 		get_task_struct(t->task);
 	}
@@ -397,64 +872,11 @@ int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *spec)
 	mutex_unlock(&sd->lock);
 	return 0;
 
-err_free_run:
-	/* Threads that never ran exit at once from kthread_stop(). */
-	for (i = 0; i < run->nthreads; i++) {
-		struct sstress_thread *t = &run->threads[i];
-
-		if (t->task) {
-			kthread_stop(t->task);
-			put_task_struct(t->task);
-			t->task = NULL;
-		}
-		if (t->pages)
-			__free_pages(t->pages, t->order);
-	}
-	kfree(run);
+err_destroy_run:
+	sstress_run_destroy(run);
 out_unlock:
 	mutex_unlock(&sd->lock);
 	return ret;
-}
-
-static void sstress_stats_add(struct sstress_stats *tot,
-			      const struct sstress_stats *s)
-{
-	unsigned int i;
-
-	tot->iterations += s->iterations;
-	tot->maps += s->maps;
-	tot->map_errors += s->map_errors;
-	tot->bytes_mapped += s->bytes_mapped;
-	tot->bounced += s->bounced;
-	tot->bounced_force += s->bounced_force;
-	tot->bounced_mask += s->bounced_mask;
-	tot->bounced_other += s->bounced_other;
-	tot->direct += s->direct;
-	tot->offset_checked += s->offset_checked;
-	tot->offset_failures += s->offset_failures;
-	tot->data_checked += s->data_checked;
-	tot->data_failures += s->data_failures;
-	tot->guard_failures += s->guard_failures;
-	tot->buffers_beyond_mask += s->buffers_beyond_mask;
-	tot->buffers += s->buffers;
-	for (i = 0; i < s->nfailures && tot->nfailures < ARRAY_SIZE(tot->first); i++)
-		tot->first[tot->nfailures++] = s->first[i];
-}
-
-static const char *sstress_mechanism(const struct sstress_stats *tot)
-{
-	unsigned int kinds = !!tot->bounced_force + !!tot->bounced_mask +
-			     !!tot->bounced_other;
-
-	if (!kinds)
-		return "none";
-	if (kinds > 1)
-		return "mixed";
-	if (tot->bounced_force)
-		return "force (swiotlb=force bounces every mapping)";
-	if (tot->bounced_mask)
-		return "mask (buffers beyond the device's DMA mask)";
-	return "other (bounced for a reason the harness cannot name)";
 }
 
 void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
@@ -468,10 +890,11 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 	struct sstress_stats *tot;
 	struct sstress_run *run;
 	enum sstress_run_state state;
-	u64 progress = 0, end_ns = 0;
+	u64 progress = 0, end_ns = 0, now = ktime_get_ns();
 	unsigned int i, finished = 0;
+	bool hung = false;
 
-	tot = kzalloc(sizeof(*tot), GFP_KERNEL);
+	tot = kvmalloc(sizeof(*tot), GFP_KERNEL);
 	mutex_lock(&sd->lock);
 	run = sd->run;
 	state = sstress_run_state(sd);
@@ -481,11 +904,19 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "state: %s\n", states[state]);
 	if (!run || !tot)
 		goto out_unlock;
+	sstress_stats_init(tot);
 
 	for (i = 0; i < run->nthreads; i++) {
 		struct sstress_thread *t = &run->threads[i];
+		u64 op_start = READ_ONCE(t->op_start_ns);
 
 		progress += READ_ONCE(t->progress);
+		if (state == SSTRESS_RUN_RUNNING && op_start &&
+		    now - op_start > (u64)run->spec.hang_ms * NSEC_PER_MSEC) {
+			seq_printf(m, "hang_thread_%u_ms: %llu\n", i,
+				   (now - op_start) / NSEC_PER_MSEC);
+			hung = true;
+		}
 		/* Pairs with the release in sstress_thread_fn(). */
 		if (!smp_load_acquire(&t->done))
 			continue;
@@ -494,7 +925,7 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 		sstress_stats_add(tot, &t->stats);
 	}
 	if (finished < run->nthreads)
-		end_ns = run->stop_ns ?: ktime_get_ns();
+		end_ns = run->stop_ns ?: now;
 
 	seq_puts(m, "spec: ");
 	sstress_spec_show(m, &run->spec);
@@ -504,28 +935,13 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "threads_finished: %u\n", finished);
 	seq_printf(m, "iterations: %llu\n", progress);
 	seq_printf(m, "elapsed_ms: %llu\n", (end_ns - run->start_ns) / NSEC_PER_MSEC);
-	if (state == SSTRESS_RUN_RUNNING) {
+	if (state == SSTRESS_RUN_RUNNING && !hung) {
 		/* Counters are merged once threads finish; no verdict yet. */
 		goto out_unlock;
 	}
-	seq_printf(m, "maps: %llu\n", tot->maps);
-	seq_printf(m, "map_errors: %llu\n", tot->map_errors);
-	seq_printf(m, "bytes_mapped: %llu\n", tot->bytes_mapped);
-	seq_printf(m, "buffers: %llu\n", tot->buffers);
-	seq_printf(m, "buffers_beyond_mask: %llu\n", tot->buffers_beyond_mask);
-	seq_printf(m, "bounced: %llu\n", tot->bounced);
-	seq_printf(m, "bounced_force: %llu\n", tot->bounced_force);
-	seq_printf(m, "bounced_mask: %llu\n", tot->bounced_mask);
-	seq_printf(m, "bounced_other: %llu\n", tot->bounced_other);
-	seq_printf(m, "direct: %llu\n", tot->direct);
-	seq_printf(m, "bounce_mechanism: %s\n", sstress_mechanism(tot));
-	seq_printf(m, "offset_checked: %llu\n", tot->offset_checked);
-	seq_printf(m, "offset_failures: %llu\n", tot->offset_failures);
-	seq_printf(m, "data_checked: %llu\n", tot->data_checked);
-	seq_printf(m, "data_failures: %llu\n", tot->data_failures);
-	seq_printf(m, "guard_failures: %llu\n", tot->guard_failures);
-	sstress_checks_report(m, sd, tot);
+	sstress_stats_report(m, tot);
+	sstress_checks_report(m, sd, &run->spec, tot, hung);
 out_unlock:
 	mutex_unlock(&sd->lock);
-	kfree(tot);
+	kvfree(tot);
 }

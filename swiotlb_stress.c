@@ -60,6 +60,11 @@ bool sstress_dev_is_bounce_forced(struct sstress_dev *sd)
 	return sstress_swiotlb_force_bounce(&sd->dev);
 }
 
+bool sstress_dev_has_pool(struct sstress_dev *sd)
+{
+	return sstress_swiotlb_nslabs(&sd->dev) > 0;
+}
+
 int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 			      const char *source)
 {

@@ -12,6 +12,8 @@ SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$SST_TOP/tools/lib/vm.sh"
 # shellcheck source=tools/lib/build.sh
 . "$SST_TOP/tools/lib/build.sh"
+# shellcheck source=tools/lib/findings.sh
+. "$SST_TOP/tools/lib/findings.sh"
 
 usage() {
 	cat <<EOF
@@ -242,6 +244,9 @@ for s in "${scenarios[@]}"; do
 	while read -r _ check verdict reason; do
 		[ -n "$check" ] || continue
 		sub=$((sub + 1))
+		if [ "$verdict" = fail ] && finding=$(sst_finding_for "$kver" "$s: $check"); then
+			reason="$reason [known kernel bug: $finding]"
+		fi
 		printf '   %-28s %-5s %s\n' "$check" "$verdict" "$reason" >> "$report"
 		case $verdict in
 		pass) echo "    ok $sub $check" >> "$ktap"; npass=$((npass + 1))
