@@ -114,3 +114,18 @@ sst_wait() {
 # Boot-time facts a test or scenario may need.
 sst_cmdline_has() { grep -qw -- "$1" /proc/cmdline; }
 sst_mem_kb() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+
+# The kernel's own bounce pool counters (/sys/kernel/debug/swiotlb/):
+# io_tlb_nslabs and io_tlb_used in 6.1, plus io_tlb_used_hiwater in 6.12.
+sst_pool() { cat "$SST_DEBUGFS/swiotlb/io_tlb_$1" 2>/dev/null; }
+
+# sst_pool_settle BASELINE: waits up to 2 s for the pool's use to come back
+# to BASELINE (frees by other users may lag); prints the last value seen.
+sst_pool_settle() {
+	n=0
+	while [ "$(sst_pool used)" != "$1" ] && [ $n -lt 20 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sst_pool used
+}

@@ -175,15 +175,11 @@ if [[ -z $NAME ]]; then
 fi
 [[ $NAME =~ ^[A-Za-z0-9._+-]+$ ]] || die "bad --name '$NAME' (allowed: A-Z a-z 0-9 . _ + -)"
 
-OUTDIR=${OUT:-$SST_CACHE/kernels/$NAME}
-mkdir -p -- "$OUTDIR" "$SST_CACHE/src"
-OUTDIR=$(abspath "$OUTDIR")
-BUILD=$OUTDIR/build
-LOG=$OUTDIR/build.log
-
-# Serialise concurrent runs on the same output directory.
-exec {out_lock}>"$OUTDIR/.lock"
-flock -n "$out_lock" || { log "waiting for another build of $OUTDIR"; flock "$out_lock"; }
+# Temporary directories removed on any exit (interrupt, failed patch, ...).
+CLEANUP=()
+cleanup() { [[ ${#CLEANUP[@]} -eq 0 ]] || rm -rf -- "${CLEANUP[@]}"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # --- source --------------------------------------------------------------------
 
@@ -220,20 +216,27 @@ extract_once() {
 		return 0
 	fi
 	tmp=$dst.tmp.$$
+	CLEANUP+=("$tmp")
 	rm -rf -- "$tmp"
 	mkdir -p -- "$tmp"
 	log "extracting $tarball -> $dst (once per version)"
-	if ! tar -xf "$tarball" -C "$tmp" --strip-components=1 --touch; then
-		rm -rf -- "$tmp"
-		die "failed to extract $tarball"
-	fi
-	[[ -f $tmp/Makefile && -f $tmp/Kconfig ]] || { rm -rf -- "$tmp"; die "$tarball does not look like a kernel source tarball"; }
+	tar -xf "$tarball" -C "$tmp" --strip-components=1 --touch || die "failed to extract $tarball"
+	[[ -f $tmp/Makefile && -f $tmp/Kconfig ]] || die "$tarball does not look like a kernel source tarball"
+	check_version "$tmp" "$tarball"
 	printf '%s\n' "$id" >"$tmp/.sst-pristine"
 	rm -rf -- "$dst"
 	mv -- "$tmp" "$dst"
 	flock -u "$src_lock"
 }
 
+# Die unless the tree in $1 is Linux $VERSION.
+check_version() {
+	local v
+	v=$(sed -n -e 's/^VERSION = //p' -e 's/^PATCHLEVEL = //p' "$1/Makefile" | head -n 2 | paste -sd.)
+	[[ $v == "$VERSION" ]] || die "source $2 is Linux $v, not $VERSION (use --version $v)"
+}
+
+mkdir -p -- "$SST_CACHE/src"
 if [[ -z $SOURCE ]]; then
 	ensure_default_tarball
 	SOURCE=$DEFAULT_TARBALL
@@ -246,9 +249,14 @@ if [[ -d $SOURCE ]]; then
 	if [[ -e $PRISTINE/.config || -e $PRISTINE/include/config ]]; then
 		die "$PRISTINE is not clean (has .config or include/config); O= builds need a clean tree"
 	fi
-	# Identity of a directory source: path plus newest mtime of top-level Makefile.
+	# Identity of a directory source: its path and the mtime of its Makefile.
 	PRISTINE_ID="dir $PRISTINE $(stat -c '%Y' -- "$PRISTINE/Makefile")"
+	check_version "$PRISTINE" "$SOURCE"
 else
+	# Debian names its tarballs linux-source-X.Y.tar.xz: catch a mismatch early.
+	if [[ ${SOURCE##*/} =~ ^linux-source-([0-9]+\.[0-9]+)\.tar ]] && [[ ${BASH_REMATCH[1]} != "$VERSION" ]]; then
+		die "source $SOURCE is Linux ${BASH_REMATCH[1]}, not $VERSION (use --version ${BASH_REMATCH[1]})"
+	fi
 	if [[ $(abspath "$SOURCE") == "$(abspath "$DEFAULT_TARBALL" 2>/dev/null || true)" ]]; then
 		PRISTINE=$SST_CACHE/src/linux-$VERSION
 	else
@@ -259,9 +267,15 @@ else
 	PRISTINE_ID="tar $(<"$PRISTINE/.sst-pristine")"
 fi
 
-src_version=$(sed -n -e 's/^VERSION = //p' -e 's/^PATCHLEVEL = //p' "$PRISTINE/Makefile" | head -n 2 | paste -sd.)
-[[ $src_version == "$VERSION" ]] ||
-	die "source $SOURCE is Linux $src_version, not $VERSION (use --version $src_version)"
+OUTDIR=${OUT:-$SST_CACHE/kernels/$NAME}
+mkdir -p -- "$OUTDIR"
+OUTDIR=$(abspath "$OUTDIR")
+BUILD=$OUTDIR/build
+LOG=$OUTDIR/build.log
+
+# Serialise concurrent runs on the same output directory.
+exec {out_lock}>"$OUTDIR/.lock"
+flock -n "$out_lock" || { log "waiting for another build of $OUTDIR"; flock "$out_lock"; }
 
 # --- patches ---------------------------------------------------------------------
 
@@ -286,6 +300,7 @@ prepare_patched_tree() {
 		return 0
 	fi
 	log "creating hard-link copy of $PRISTINE"
+	CLEANUP+=("$tmp")
 	rm -rf -- "$tmp"
 	if ! cp -al -- "$PRISTINE" "$tmp" 2>/dev/null; then
 		log "warning: hard links not possible (different filesystem?), making a full copy"
@@ -300,7 +315,6 @@ prepare_patched_tree() {
 		# the hard-linked pristine inode is never modified.
 		if ! out=$(cd -- "$tmp" && patch -p1 --batch --forward --no-backup-if-mismatch -i "$f" 2>&1); then
 			printf '%s\n' "$out" >&2
-			rm -rf -- "$tmp"
 			die "patch $f does not apply to $PRISTINE"
 		fi
 		printf '%s\n' "$out" | sed 's/^/    /' >&2

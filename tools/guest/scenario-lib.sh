@@ -33,15 +33,21 @@ scn_device() {
 }
 
 # scn_storm NAME SPEC [TIMEOUT_S]: runs a storm to its end, records stats,
-# and reports every check the module gave a verdict for.
+# reports every check the module gave a verdict for, and checks that the
+# bounce pool's use came back to where it was (the kernel's own counter).
 scn_storm() {
+	base=$(sst_pool used)
+	[ -z "$(sst_pool used_hiwater)" ] || echo 0 > "$SST_DEBUGFS/swiotlb/io_tlb_used_hiwater"
 	if ! sst_start "$1" "$2"; then
 		scn_result "$1.start" fail "run '$2' refused: $(dmesg | grep swiotlb_stress | tail -n 1)"
 		return 1
 	fi
+	hung=
 	if ! sst_wait "$1" "${3:-600}"; then
-		sst_stop "$1"
-		scn_result "$1.storm" fail "storm did not end within ${3:-600} s (a map call that never returns?)"
+		# A thread stuck in the kernel cannot be stopped: leave it, and
+		# let the report (check_hang) say where it is.
+		hung=1
+		scn_result "$1.storm" fail "storm did not end within ${3:-600} s"
 	fi
 	st=$(sst_dev_file "$1" stats)
 	printf '%s\n' "$st" | scn_section "$1.stats"
@@ -49,6 +55,24 @@ scn_storm() {
 	while read -r check verdict; do
 		scn_result "$1.$check" "$verdict" "$(sst_key "$st" "check_${check}_reason")"
 	done
+	[ -z "$hung" ] || return 1
+	scn_pool_check "$1" "$base"
+}
+
+# scn_pool_check NAME BASELINE: the pool's use is back to BASELINE.
+scn_pool_check() {
+	if [ -z "$2" ]; then
+		scn_result "$1.pool" skip "the kernel exposes no /sys/kernel/debug/swiotlb/io_tlb_used"
+		return
+	fi
+	after=$(sst_pool_settle "$2")
+	peak=$(sst_pool used_hiwater)
+	info="pool of $(sst_pool nslabs) slots, in use $2 before and $after after the storm${peak:+, peak $peak}"
+	if [ "$after" = "$2" ]; then
+		scn_result "$1.pool" pass "$info"
+	else
+		scn_result "$1.pool" fail "slots not returned: $info"
+	fi
 }
 
 # scn_expect_key NAME FILE KEY PATTERN WHY: a scenario-level expectation on

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shows every check failing on a kernel that has the bug and passing on one
+# that does not. Each scenarios/check-*.sh names what it proves:
+#   # proves: CHECK bug=N          bit N of swiotlb_bug= on the bug-switches
+#                                  kernel (patches/bugs/V/bug-switches.patch)
+#   # proves: CHECK finding=NAME   a stock-kernel bug in findings/: fails on
+#                                  the Debian kernel it names, passes on the
+#                                  newer one
+# Prints a table; exits 0 when every proof held.
+set -euo pipefail
+
+SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/lib/vm.sh
+. "$SST_TOP/tools/lib/vm.sh"
+
+usage() {
+	cat <<EOF
+usage: tools/prove-checks.sh [--version 6.1|6.12] [--bug-kernel IMAGE --bug-kdir DIR]
+                             [--clean-kernel IMAGE] [--out DIR] [CHECK...]
+
+Builds the bug-switches kernel with tools/build-kernel.sh unless given. The
+clean kernel defaults to Debian's stock kernel of the same series.
+EOF
+}
+
+version=6.1 bugk= bugkdir= cleank= out= only=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--version) version=${2:?}; shift ;;
+	--bug-kernel) bugk=${2:?}; shift ;;
+	--bug-kdir) bugkdir=${2:?}; shift ;;
+	--clean-kernel) cleank=${2:?}; shift ;;
+	--out) out=${2:?}; shift ;;
+	-h|--help) usage; exit 0 ;;
+	-*) usage >&2; exit 3 ;;
+	*) only+=("$1") ;;
+	esac
+	shift
+done
+
+stock_kernel() { # SERIES: Debian's stock image of that series
+	ls /boot/vmlinuz-"$1".* 2>/dev/null | sort -V | tail -n 1
+}
+
+if [ -z "$bugk" ]; then
+	patch=$SST_TOP/patches/bugs/$version/bug-switches.patch
+	[ -f "$patch" ] || { echo "no $patch" >&2; exit 3; }
+	build=$("$SST_TOP/tools/build-kernel.sh" --version "$version" --patch "$patch")
+	bugk=$(sed -n 's/^kernel: //p' <<< "$build")
+	bugkdir=$(sed -n 's/^kdir: //p' <<< "$build")
+fi
+cleank=${cleank:-$(stock_kernel "$version")}
+[ -n "$cleank" ] || { echo "no stock $version kernel in /boot (apt-get install linux-image-...)" >&2; exit 3; }
+out=${out:-$SST_TOP/results/prove-$version-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+echo "# results: $out"
+echo "# bug kernel: $bugk"
+echo "# clean kernel: $cleank"
+
+# verdict_of RESULTS CHECK: fail, pass, panic, timeout or missing.
+verdict_of() {
+	local r=$1 check=$2
+	case $check in
+	panic)
+		grep -q ' scenario panic ' "$r" && { echo panic; return; }
+		grep -q ' scenario timeout ' "$r" && { echo timeout; return; }
+		echo pass; return ;;
+	hang)
+		grep -qE '\.(hang|storm) fail ' "$r" && { echo fail; return; }
+		grep -q ' scenario timeout ' "$r" && { echo timeout; return; }
+		grep -qE '\.hang pass ' "$r" && { echo pass; return; }
+		echo missing; return ;;
+	esac
+	grep -qE "\\.$check fail " "$r" && { echo fail; return; }
+	grep -qE "\\.$check pass " "$r" && { echo pass; return; }
+	grep -q ' scenario panic ' "$r" && { echo panic; return; }
+	echo missing
+}
+
+run_one() { # TAG KERNEL KDIR APPEND SCENARIO -> results.txt path
+	local tag=$1 k=$2 kd=$3 app=$4 s=$5
+	local -a kdopt=()
+	[ -z "$kd" ] || kdopt=(--kdir "$kd")
+	bash "$SST_TOP/tools/run.sh" --kernel "$k" "${kdopt[@]}" \
+		${app:+--append "$app"} --timeout 240 --out "$out/$tag" "$s" \
+		> "$out/$tag.log" 2>&1 || true
+	echo "$out/$tag/results.txt"
+}
+
+rows=() bad=0
+for f in "$SST_TOP"/scenarios/check-*.sh; do
+	s=$(basename "$f" .sh)
+	while read -r check how; do
+		[ ${#only[@]} = 0 ] || [[ " ${only[*]} " == *" $check "* ]] || continue
+		case $how in
+		bug=*)
+			bit=${how#bug=}
+			with_k=$bugk with_kd=$bugkdir with_app="swiotlb_bug=$((1 << bit))"
+			without_k=$cleank without_kd= without_app=
+			what="bug-switches bit $bit"
+			;;
+		finding=*)
+			name=${how#finding=}
+			series=${name%%-*}
+			with_k=$(stock_kernel "$series") with_kd= with_app=
+			newer=$(ls /boot/vmlinuz-* | sort -V | tail -n 1)
+			without_k=$newer without_kd= without_app=
+			what="stock $(basename "$with_k") vs $(basename "$without_k") (findings/$name.md)"
+			;;
+		*) continue ;;
+		esac
+		echo "# $check: $s with $what"
+		rw=$(run_one "$s-$check-with" "$with_k" "$with_kd" "$with_app" "$s")
+		rwo=$(run_one "$s-$check-without" "$without_k" "$without_kd" "$without_app" "$s")
+		vw=$(verdict_of "$rw" "$check" 2>/dev/null || echo missing)
+		vwo=$(verdict_of "$rwo" "$check" 2>/dev/null || echo missing)
+		if [ "$vwo" = pass ] && [ "$vw" != pass ] && [ "$vw" != missing ]; then
+			res=proven
+		else
+			res=NOT-PROVEN
+			bad=1
+		fi
+		rows+=("$(printf '%-16s %-26s %-9s %-9s %s  (%s)' "$check" "$s" "$vwo" "$vw" "$res" "$what")")
+	done < <(sed -n 's/^# proves: //p' "$f")
+done
+
+echo
+printf '%-16s %-26s %-9s %-9s %s\n' check scenario without with result
+printf '%s\n' "${rows[@]}" | tee "$out/table.txt"
+exit $bad
