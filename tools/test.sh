@@ -89,6 +89,9 @@ for i in "${!kernels[@]}"; do
 	kernel=${kernels[$i]}
 	kdir=${kdirs[$i]:-$(vm_kdir_for "$kernel")}
 	kver=$(basename "$kernel"); kver=${kver#vmlinuz-}
+	# A kernel built from source: name it by its release.
+	[[ $kernel == */vmlinuz-* ]] || [ ! -r "$kdir/include/config/kernel.release" ] ||
+		kver=$(cat "$kdir/include/config/kernel.release")
 	kout=$out/$kver
 	mkdir -p "$kout"
 	if ko=$(sst_build_module "$kdir" "$kout/build" 2> "$kout/build.err"); then
