@@ -30,7 +30,7 @@ parameters and memory it declares; scenarios that share them share a boot.
   --smp N          guest CPUs (default: 2)
   --host           run in the running kernel instead of QEMU
   --kvm            use KVM (hangs on some hosts; TCG is the default)
-  --timeout S      per-boot timeout in seconds (default: 600)
+  --timeout S      per-boot timeout in seconds (default: 300)
   --out DIR        results folder (default: results/run-<date>-<kernel>)
   --list           list scenarios and exit
   -v, --verbose    stream the guest console
@@ -39,7 +39,7 @@ EOF
 
 die() { echo "run.sh: $*" >&2; exit 3; }
 
-kernel= kdir= append= mem= smp=2 host=0 kvm=0 timeout=600 out= list=0
+kernel= kdir= append= mem= smp=2 host=0 kvm=0 timeout=300 out= list=0
 scenarios=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -152,6 +152,8 @@ for s in "${scenarios[@]}"; do
 	a=$(scn_meta "$s" append)
 	m=${mem:-$(scn_meta "$s" mem)}
 	key="${m:-2G}|$a"
+	# A scenario that may take its kernel down boots alone.
+	[ "$(scn_meta "$s" boot)" != alone ] || key="$key|$s"
 	[ -n "${groups[$key]+x}" ] || order+=("$key")
 	groups[$key]="${groups[$key]:-} $s"
 done
@@ -161,7 +163,8 @@ n=0
 for key in "${order[@]}"; do
 	n=$((n + 1))
 	bootmem=${key%%|*}
-	bootappend="$(echo "${key#*|} $append" | xargs)"
+	bootappend=${key#*|}
+	bootappend="$(echo "${bootappend%%|*} $append" | xargs)"
 	log=$out/console-$n.log
 	envf=$out/env-$n
 	{ echo "SST_MODE=scenarios"; echo "SST_SCENARIOS=\"${groups[$key]# }\""; } > "$envf"

@@ -27,7 +27,7 @@ sst_finding_log_regex() {
 	local kglob pat re finding out=
 	[ -r "$SST_FINDINGS" ] || return 0
 	while IFS=$'\t' read -r kglob pat re finding; do
-		[[ -z $kglob || $kglob == \#* || -z $re ]] && continue
+		[[ -z $kglob || $kglob == \#* || -z $re || $re == - ]] && continue
 		# shellcheck disable=SC2053
 		[[ $1 == $kglob ]] && out+="${out:+|}$re"
 	done < "$SST_FINDINGS"

@@ -1,165 +1,365 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the VM_* results are read by the callers
 #
 # QEMU guests for swiotlb_stress: Debian packages, a busybox-static
 # initramfs, a booted kernel with its serial console captured, and the
 # sections a guest sends back over that console. Sourced by tools/run.sh
-# and tools/test.sh; defines vm_* functions and VM_* variables only.
+# and tools/test.sh (works under "set -euo pipefail"); defines vm_*
+# functions and VM_* variables only, and changes no shell option.
 #
-# The guest protocol: /init prints SST-GUEST-START, runs /sst/guest-main.sh
-# and prints SST-GUEST-END rc=N before powering off. A guest sends a file
-# back between "SST-BEGIN NAME" and "SST-END NAME" lines.
+#   vm_need_packages PKG...              install (root on Debian) or name
+#                                        missing Debian packages
+#   vm_build_initramfs OUT.cpio.gz DIR   busybox-static + /init + DIR as /sst
+#   vm_boot --kernel IMAGE --initrd CPIO --log FILE [--append "ARGS"]
+#           [--mem SIZE] [--smp N] [--timeout S] [--kvm] [--extra "ARGS"]
+#   vm_extract_section LOG NAME          a section the guest sent back
+#   vm_default_kernel                    newest /boot/vmlinuz-*
+#   vm_kdir_for IMAGE                    its module build tree
+#
+# Guest protocol. /init mounts proc, sysfs, devtmpfs, debugfs
+# (/sys/kernel/debug) and a tmpfs on /tmp, prints "SST-GUEST-START", runs
+# /sst/guest-main.sh (stdin /dev/null, stdout and stderr on the console),
+# prints "SST-GUEST-END rc=N" (N is its exit code, 127 if it is missing) and
+# powers off. It leaves the console loglevel alone.
+#
+# A guest sends a file back as lines between "SST-BEGIN NAME" and
+# "SST-END NAME". Kernel messages can land in the middle of it: the console
+# is shared. vm_extract_section drops whole printk lines ("[  12.345678]
+# ..." with printk.time=1), but one that lands mid-line breaks that line,
+# so a guest script should lower the console loglevel while it sends
+# sections, for instance:
+#	echo 1 > /proc/sys/kernel/printk	# only KERN_EMERG on the console
+#	echo "SST-BEGIN dmesg"; dmesg; echo "SST-END dmesg"
+# and restore it afterwards if it wants kernel messages on the console.
 
+# Set by vm_boot: the verdict (ok, fail, panic, timeout, qemu-error) and the
+# exit code of /sst/guest-main.sh (empty without an SST-GUEST-END line).
 VM_VERDICT=
 VM_GUEST_RC=
+# Set by vm_boot: 1 if the console shows a panic/oops/BUG, even when the
+# guest went on to print SST-GUEST-END (the verdict does not say so then).
+VM_OOPS=0
+# Set by vm_boot: wall-clock seconds the QEMU run took.
+VM_ELAPSED=0
+# What vm_boot calls a panic or oops on the console.
+VM_PANIC_RE='Kernel panic|BUG:|Oops:'
 
-# vm_need_packages PKG...: installs what is missing (root on Debian), or
-# says what to install.
+# vm_need_packages PKG...: returns 0 when every Debian package is installed.
+# As root on Debian, installs the missing ones with apt-get (apt-get update
+# only when the install failed because the package lists are missing or
+# stale). Otherwise says what to install on stderr and returns 1.
 vm_need_packages() {
-	local p missing=()
+	local p out rc missing=()
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		[ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] ||
 			missing+=("$p")
 	done
-	[ ${#missing[@]} = 0 ] && return 0
-	if [ "$(id -u)" != 0 ] || [ ! -r /etc/debian_version ]; then
+	[ ${#missing[@]} -gt 0 ] || return 0
+	if [ "$(id -u)" != 0 ] || [ ! -r /etc/debian_version ] ||
+		! command -v apt-get >/dev/null; then
 		echo "missing Debian packages: ${missing[*]} (run: apt-get install ${missing[*]})" >&2
 		return 1
 	fi
-	echo "# installing: ${missing[*]}" >&2
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2; then
-		apt-get update -q >&2 &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
+	echo "# installing Debian packages: ${missing[*]}" >&2
+	out=$(mktemp) || return 1
+	rc=0
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" \
+		> "$out" 2>&1 || rc=$?
+	cat "$out" >&2
+	if [ $rc != 0 ] && grep -qE 'Unable to locate package|has no installation candidate|Failed to fetch|404 +Not Found' "$out"; then
+		echo "# apt-get install failed for lack of package lists: apt-get update" >&2
+		rc=0
+		{ apt-get update -q &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >&2 ||
+			rc=$?
+	fi
+	rm -f "$out"
+	if [ $rc != 0 ]; then
+		echo "could not install Debian packages: ${missing[*]}" >&2
+		return 1
 	fi
 }
 
-# vm_default_kernel: the newest Debian kernel image in /boot.
+# vm_default_kernel: prints the newest Debian kernel image in /boot.
 vm_default_kernel() {
-	local k
-	k=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
-	[ -n "$k" ] || return 1
-	echo "$k"
+	local k newest
+	newest=$(for k in /boot/vmlinuz-*; do
+			if [ -f "$k" ]; then printf '%s\n' "$k"; fi
+		done | sort -V | tail -n 1)
+	if [ -z "$newest" ]; then
+		echo "no kernel image in /boot (run: apt-get install linux-image-amd64)" >&2
+		return 1
+	fi
+	printf '%s\n' "$newest"
 }
 
-# vm_kdir_for IMAGE: the build tree of a /boot/vmlinuz-<version> image.
+# vm_kdir_for IMAGE: prints the build tree to build modules for IMAGE:
+# /lib/modules/<version>/build for /boot/vmlinuz-<version> (a kernel built
+# from source, DIR/arch/x86/boot/bzImage: DIR). Returns 1 and says what to
+# install when there is none.
 vm_kdir_for() {
-	local v
-	v=$(basename "$1")
+	local img=${1:-} v d
+	case $img in
+	*/arch/x86/boot/bzImage | arch/x86/boot/bzImage)
+		d=$(dirname "$img")/../../..
+		if [ -e "$d/Makefile" ]; then
+			(cd "$d" && pwd)
+			return 0
+		fi
+		echo "no build tree for $img: give its build directory" >&2
+		return 1 ;;
+	esac
+	v=$(basename "$img")
 	v=${v#vmlinuz-}
-	if [ -e "/lib/modules/$v/build/Makefile" ]; then
-		echo "/lib/modules/$v/build"
+	if [ -n "$v" ] && [ "vmlinuz-$v" = "$(basename "$img")" ] &&
+		[ -e "/lib/modules/$v/build/Makefile" ]; then
+		printf '%s\n' "/lib/modules/$v/build"
 		return 0
 	fi
-	echo "no build tree for $1: apt-get install linux-headers-$v" >&2
+	case $img in
+	*vmlinuz-*) echo "no build tree for $img: run apt-get install linux-headers-$v" >&2 ;;
+	*) echo "no build tree for $img: not a /boot/vmlinuz-<version> image; give its build directory" >&2 ;;
+	esac
 	return 1
 }
 
-# vm_build_initramfs OUT.cpio.gz PAYLOAD_DIR: busybox-static, an /init, and
-# PAYLOAD_DIR as /sst.
-vm_build_initramfs() {
-	local out=$1 payload=$2 root a
-	[ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 ||
-		{ echo "busybox-static is needed: apt-get install busybox-static" >&2; return 1; }
-	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,root,sst}
-	cp /bin/busybox "$root/bin/busybox"
-	for a in $(/bin/busybox --list); do
-		[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
-	done
-	cp -r "$payload/." "$root/sst/"
-	cat > "$root/init" <<'EOF'
+# The guest's /init (busybox sh).
+vm_init_script() {
+	cat <<'EOF'
 #!/bin/sh
-export PATH=/bin
+# /init of a swiotlb_stress guest, written by tools/lib/vm.sh.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null ||
-	{ mknod /dev/console c 5 1; mknod /dev/null c 1 3; mknod /dev/ttyS0 c 4 64; }
+if ! mount -t devtmpfs devtmpfs /dev 2>/dev/null &&
+	! grep -q '^devtmpfs /dev ' /proc/mounts; then
+	mknod -m 600 /dev/console c 5 1 2>/dev/null
+	mknod -m 666 /dev/null c 1 3 2>/dev/null
+	mknod -m 660 /dev/ttyS0 c 4 64 2>/dev/null
+fi
+[ -c /dev/console ] && exec < /dev/console > /dev/console 2>&1
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
+echo
 echo SST-GUEST-START
-if [ -x /sst/guest-main.sh ]; then
-	/sst/guest-main.sh
+if [ -f /sst/guest-main.sh ]; then
+	if [ -x /sst/guest-main.sh ]; then
+		/sst/guest-main.sh < /dev/null
+	else
+		sh /sst/guest-main.sh < /dev/null
+	fi
 	rc=$?
 else
+	echo "init: no /sst/guest-main.sh"
 	rc=127
 fi
+echo
 echo "SST-GUEST-END rc=$rc"
 sync
 poweroff -f
 echo o > /proc/sysrq-trigger
+while :; do sleep 1; done
 EOF
-	chmod +x "$root/init"
-	(cd "$root" && find . | cpio -o -H newc --owner=0:0 2>/dev/null) | gzip -1 > "$out"
-	rm -rf "$root"
 }
 
-# vm_boot --kernel IMAGE --initrd CPIO --append ARGS --mem SIZE --smp N
-#         --timeout S --log FILE [--kvm] [--extra "QEMU ARGS"]
-# Returns 0 ok, 1 guest failed, 2 panic/oops, 3 timeout, 4 QEMU failed;
-# sets VM_VERDICT (ok, fail, panic, timeout, qemu-error) and VM_GUEST_RC.
+# vm_build_initramfs OUT.cpio.gz PAYLOAD_DIR: writes a gzip'ed newc
+# initramfs: /bin/busybox (busybox-static) with a /bin link per applet,
+# /sbin /usr/bin /usr/sbin linked to /bin, /proc /sys /dev /tmp /run /root,
+# the /init above, and the contents of PAYLOAD_DIR as /sst (modes kept).
+# Needs no root; the same inputs give the same bytes.
+vm_build_initramfs() (
+	set -o pipefail
+	out=${1:-} payload=${2:-}
+	if [ -z "$out" ] || [ -z "$payload" ]; then
+		echo "usage: vm_build_initramfs OUT.cpio.gz PAYLOAD_DIR" >&2
+		exit 1
+	fi
+	if [ ! -d "$payload" ]; then
+		echo "vm_build_initramfs: payload '$payload' is not a directory" >&2
+		exit 1
+	fi
+	if ! /bin/busybox --list > /dev/null 2>&1; then
+		echo "vm_build_initramfs: no /bin/busybox (run: apt-get install busybox-static)" >&2
+		exit 1
+	fi
+	if file_out=$(LC_ALL=C file -L /bin/busybox 2>/dev/null) &&
+		[[ $file_out == *dynamically* ]]; then
+		echo "vm_build_initramfs: /bin/busybox is dynamically linked (run: apt-get install busybox-static)" >&2
+		exit 1
+	fi
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/vm-initramfs.XXXXXX") || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	st=$tmp/root
+	mkdir -p "$st"/{bin,dev,proc,sys,tmp,run,root,sst,usr} &&
+		ln -s bin "$st/sbin" && ln -s ../bin "$st/usr/bin" &&
+		ln -s ../bin "$st/usr/sbin" &&
+		cp /bin/busybox "$st/bin/busybox" || exit 1
+	applets=$(/bin/busybox --list) || exit 1
+	if command -v perl > /dev/null; then
+		# One process instead of one ln per applet.
+		# shellcheck disable=SC2086 # applet names have no blanks or globs
+		(cd "$st/bin" && perl -e 'for (@ARGV) { -e || -l || symlink("busybox", $_) or die "$_: $!\n" }' $applets) || exit 1
+	else
+		for a in $applets; do
+			[ -e "$st/bin/$a" ] || ln -s busybox "$st/bin/$a" || exit 1
+		done
+	fi
+	cp -R --preserve=mode "$payload/." "$st/sst/" || exit 1
+	vm_init_script > "$st/init" || exit 1
+	chmod 0755 "$st/init" "$st"/{bin,dev,proc,sys,run,sst,usr} "$st/bin/busybox" &&
+		chmod 1777 "$st/tmp" && chmod 0700 "$st/root" &&
+		find "$st" -exec touch -h -d @0 {} + || exit 1
+	(cd "$st" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+		cpio -o -0 -H newc --owner=0:0 --reproducible --quiet) |
+		gzip -n -9 > "$tmp/initramfs.cpio.gz" || exit 1
+	mv -f "$tmp/initramfs.cpio.gz" "$out" || exit 1
+)
+
+# vm_boot --kernel IMAGE --initrd CPIO --log FILE [--append "ARGS"]
+#         [--mem SIZE] [--smp N] [--timeout SECONDS] [--kvm]
+#         [--extra "QEMU ARGS"]
+# Boots IMAGE in qemu-system-x86_64 (q35, TCG with -cpu max; --kvm: KVM
+# with -cpu host, which hangs or aborts on some hosts) with kernel
+# parameters "console=ttyS0 panic=5 loglevel=7 printk.time=1 ARGS". The
+# serial console, without carriage returns, goes to FILE, and to stdout
+# too when VM_VERBOSE=1. QEMU is stopped after SECONDS (default 600),
+# killed 5 s later. --extra is split at blanks (no quoting).
+# Defaults: --mem 2G --smp 2.
+# Returns, and sets VM_VERDICT to:
+#   0 ok          SST-GUEST-END rc=0
+#   1 fail        SST-GUEST-END rc=N, N != 0 (VM_GUEST_RC=N)
+#   2 panic       no SST-GUEST-END; the console shows a panic, an oops or
+#                 a BUG (or the guest reset or stopped without a word)
+#   3 timeout     no SST-GUEST-END within SECONDS: the guest hung
+#   4 qemu-error  QEMU failed (bad kernel path, bad option, ...), or bad
+#                 arguments to vm_boot
 vm_boot() {
-	local kernel= initrd= append= mem=2G smp=2 timeout=600 log= kvm=0 extra=
+	local kernel='' initrd='' append='' mem=2G smp=2 timeout=600 log='' kvm=0 extra=''
+	local -a accel extra_args=()
+	VM_VERDICT=qemu-error VM_GUEST_RC='' VM_OOPS=0 VM_ELAPSED=0
 	while [ $# -gt 0 ]; do
+		case $1 in
+		--kvm) kvm=1; shift; continue ;;
+		--kernel | --initrd | --append | --mem | --smp | --timeout | --log | --extra)
+			if [ $# -lt 2 ]; then
+				echo "vm_boot: $1 needs a value" >&2
+				return 4
+			fi ;;
+		*) echo "vm_boot: unknown option '$1'" >&2; return 4 ;;
+		esac
 		case $1 in
 		--kernel) kernel=$2 ;;
 		--initrd) initrd=$2 ;;
-		--append) append=$2 ;;
+		--append) append+="${append:+ }$2" ;;
 		--mem) mem=$2 ;;
 		--smp) smp=$2 ;;
 		--timeout) timeout=$2 ;;
 		--log) log=$2 ;;
-		--kvm) kvm=1; shift; continue ;;
-		--extra) extra=$2 ;;
-		*) echo "vm_boot: unknown option $1" >&2; return 4 ;;
+		--extra) extra+=" $2" ;;
 		esac
 		shift 2
 	done
-	local -a accel=(-accel tcg -cpu max)
-	[ $kvm = 1 ] && accel=(-accel kvm -cpu host)
-	local raw rc=0
-	raw=$(mktemp)
-	# shellcheck disable=SC2086
-	timeout --kill-after=5 "$timeout" qemu-system-x86_64 -machine q35 \
-		"${accel[@]}" -m "$mem" -smp "$smp" -nographic -no-reboot \
-		-monitor none -serial stdio -display none \
-		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=5 loglevel=7 printk.time=1 $append" \
-		$extra < /dev/null > "$raw" 2>&1 || rc=$?
-	if [ "${VM_VERBOSE:-0}" = 1 ]; then
-		tr -d '\r' < "$raw" | tee "$log"
-	else
-		tr -d '\r' < "$raw" > "$log"
+	if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
+		echo "vm_boot: --kernel, --initrd and --log are needed" >&2
+		return 4
 	fi
-	rm -f "$raw"
-	VM_GUEST_RC=$(sed -n 's/^SST-GUEST-END rc=\([0-9]*\)$/\1/p' "$log" | tail -n 1)
+	if ! [[ $timeout =~ ^[1-9][0-9]*$ ]]; then
+		echo "vm_boot: --timeout needs seconds, not '$timeout'" >&2
+		return 4
+	fi
+	read -r -a extra_args <<< "$extra" || true
+	if [ $kvm = 1 ]; then
+		accel=(-accel kvm -cpu host)
+	else
+		accel=(-accel tcg -cpu max)
+	fi
+
+	local rcfile qrc start=$SECONDS
+	rcfile=$(mktemp) || return 4
+	# timeout --foreground: QEMU stays in our process group, so ^C reaches
+	# it. The exit code of timeout goes through a file: this is a pipeline.
+	{
+		if timeout --foreground --kill-after=5 "$timeout" \
+			qemu-system-x86_64 -machine q35 "${accel[@]}" \
+			-m "$mem" -smp "$smp" -nographic -no-reboot \
+			-serial stdio -monitor none -display none \
+			-kernel "$kernel" -initrd "$initrd" \
+			-append "console=ttyS0 panic=5 loglevel=7 printk.time=1${append:+ $append}" \
+			"${extra_args[@]}" < /dev/null 2>&1; then
+			echo 0 > "$rcfile"
+		else
+			echo $? > "$rcfile"
+		fi
+	} | if [ "${VM_VERBOSE:-0}" = 1 ]; then
+		sed -u 's/\r//g' | tee "$log"
+	else
+		sed -u 's/\r//g' > "$log"
+	fi || true
+	qrc=$(cat "$rcfile" 2>/dev/null) || true
+	rm -f "$rcfile"
+	qrc=${qrc:-255}
+	VM_ELAPSED=$((SECONDS - start))
+	if [ ! -f "$log" ]; then
+		echo "vm_boot: cannot write the log '$log'" >&2
+		return 4
+	fi
+
+	grep -aqE "$VM_PANIC_RE" "$log" && VM_OOPS=1
+	VM_GUEST_RC=$(grep -aoE 'SST-GUEST-END rc=[0-9]+' "$log" | tail -n 1 |
+		sed 's/.*rc=//') || true
 	if [ -n "$VM_GUEST_RC" ]; then
-		[ "$VM_GUEST_RC" = 0 ] && { VM_VERDICT=ok; return 0; }
+		if [ "$VM_GUEST_RC" = 0 ]; then
+			VM_VERDICT=ok
+			return 0
+		fi
 		VM_VERDICT=fail
 		return 1
 	fi
-	if grep -aqE 'Kernel panic|BUG:|Oops:' "$log"; then
+	if [ $VM_OOPS = 1 ]; then
 		VM_VERDICT=panic
 		return 2
 	fi
-	if [ $rc = 124 ] || [ $rc = 137 ]; then
+	case $qrc in
+	124 | 137)
 		VM_VERDICT=timeout
-		return 3
-	fi
-	if ! grep -aq 'SST-GUEST-START' "$log"; then
-		VM_VERDICT=qemu-error
-		echo "vm_boot: QEMU failed (exit $rc): $(tail -n 3 "$log" | paste -sd ' ')" >&2
-		return 4
-	fi
-	VM_VERDICT=panic
-	return 2
+		return 3 ;;
+	0)
+		# QEMU ended normally but the guest never said it was done: it
+		# reset (-no-reboot) or powered off on its own.
+		echo "vm_boot: the guest stopped without SST-GUEST-END (see $log)" >&2
+		VM_VERDICT=panic
+		return 2 ;;
+	esac
+	local why
+	why=$(grep -a 'qemu' "$log" | tail -n 3 | paste -sd ' ') || true
+	[ -n "$why" ] || why=$(tail -n 3 "$log" | paste -sd ' ') || true
+	echo "vm_boot: QEMU failed (exit $qrc): $why" >&2
+	VM_VERDICT=qemu-error
+	return 4
 }
 
-# vm_extract_section LOG NAME: the lines between SST-BEGIN NAME and
-# SST-END NAME, without console printk lines that interleaved.
+# vm_extract_section LOG NAME: prints the lines between "SST-BEGIN NAME" and
+# "SST-END NAME" in a console log, without the printk lines ("[ 1.234] ...")
+# that interleaved. A section sent more than once is printed each time. An
+# unterminated section (the guest died while sending it) is printed up to
+# the end of the log, with a warning. Returns 1 if there is no such section.
 vm_extract_section() {
-	awk -v name="$2" '
+	local log=${1:-} name=${2:-}
+	if [ ! -r "$log" ] || [ -z "$name" ]; then
+		echo "vm_extract_section: usage: vm_extract_section LOG NAME (LOG readable)" >&2
+		return 1
+	fi
+	VM_SECTION=$name awk '
+		BEGIN { name = ENVIRON["VM_SECTION"] }
+		{ sub(/\r$/, "") }
 		$0 == "SST-BEGIN " name { on = 1; found = 1; next }
-		$0 == "SST-END " name { on = 0; next }
+		on && $0 == "SST-END " name { on = 0; next }
 		on && $0 !~ /^\[ *[0-9]+\.[0-9]+\]/ { print }
-		END { exit !found }' "$1"
+		END {
+			if (on)
+				printf "vm_extract_section: section %s is not terminated\n", name > "/dev/stderr"
+			exit !found
+		}' "$log"
 }
