@@ -150,7 +150,10 @@ err_put_device:
 	return ret;
 }
 
-/* Called with the device unlinked from every lookup: no new users. */
+/*
+ * Called on a device marked dying: no run can start and no lookup finds it
+ * for a new user. The caller still holds the device's last reference.
+ */
 static void sstress_dev_teardown(struct sstress_dev *sd)
 {
 	/* Waits for control-file calls in flight on this device. */
@@ -160,7 +163,6 @@ static void sstress_dev_teardown(struct sstress_dev *sd)
 	sstress_run_free(sd);
 	mutex_unlock(&sd->lock);
 	device_del(&sd->dev);
-	put_device(&sd->dev);
 }
 
 int sstress_dev_destroy(const char *name)
@@ -191,10 +193,12 @@ int sstress_dev_destroy(const char *name)
 
 	sstress_dev_teardown(sd);
 
+	/* The name stays taken until here, so new_device cannot reuse it. */
 	mutex_lock(&sstress_devices_lock);
 	list_del(&sd->node);
 	sstress_ndevices--;
 	mutex_unlock(&sstress_devices_lock);
+	put_device(&sd->dev);
 	return 0;
 }
 
@@ -218,6 +222,7 @@ static void sstress_dev_destroy_all(void)
 	list_for_each_entry_safe(sd, tmp, &doomed, node) {
 		list_del(&sd->node);
 		sstress_dev_teardown(sd);
+		put_device(&sd->dev);
 	}
 }
 
