@@ -329,6 +329,9 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 		} else if (!strcmp(k, "partial")) {
 			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
 			spec->partial = w;
+		} else if (!strcmp(k, "pin")) {
+			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
+			spec->pin = w;
 		} else if (!strcmp(k, "skip_cpu_sync")) {
 			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
 			spec->skip_cpu_sync = w;

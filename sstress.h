@@ -129,6 +129,7 @@ struct sstress_spec {
 	bool oversize;
 	bool partial;		/* the device writes a random sub-range only */
 	bool skip_cpu_sync;	/* DMA_ATTR_SKIP_CPU_SYNC, explicit syncs */
+	bool pin;		/* thread i runs only on the i-th online CPU */
 	u32 hang_ms;		/* a DMA call this slow is a hang */
 	u32 sync_off;		/* sync=range: a fixed range, when sync_len */
 	u32 sync_len;

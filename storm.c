@@ -132,10 +132,10 @@ void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
 			sep = ",";
 		}
 	}
-	seq_printf(m, " place=%s sync=%s live=%u segs=%u partial=%d skip_cpu_sync=%d hang_ms=%u sync_off=%u sync_len=%u seed=%llu oversize=%d",
+	seq_printf(m, " place=%s sync=%s live=%u segs=%u partial=%d skip_cpu_sync=%d pin=%d hang_ms=%u sync_off=%u sync_len=%u seed=%llu oversize=%d",
 		   spec->place == SSTRESS_PLACE_HIGH ? "high" : "any",
 		   sstress_sync_names[spec->sync], spec->live, spec->segs, spec->partial,
-		   spec->skip_cpu_sync, spec->hang_ms, spec->sync_off,
+		   spec->skip_cpu_sync, spec->pin, spec->hang_ms, spec->sync_off,
 		   spec->sync_len, spec->seed,
 		   spec->oversize);
 }
@@ -859,6 +859,8 @@ int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *req)
 			goto err_destroy_run;
 		}
 		get_task_struct(t->task);
+		if (spec.pin)
+			kthread_bind(t->task, cpumask_local_spread(i, NUMA_NO_NODE));
 	}
 
 	/* The previous run's results are replaced only by a started run. */

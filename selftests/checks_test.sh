@@ -11,7 +11,7 @@ SST_TEST_NAME=checks_test
 
 sst_require
 ktap_header
-ktap_plan 11
+ktap_plan 12
 
 DEV=k32
 sst_new_device $DEV "profile=custom mask_bits=32 coherent_bits=32 min_align_mask=0xfff" ||
@@ -21,12 +21,13 @@ if sst_cmdline_has swiotlb=force || sst_cmdline_has 'swiotlb=[0-9]*,force'; then
 elif [ "$(sst_mem_kb)" -gt 4400000 ]; then
 	bounce="place=high"
 else
-	for i in $(seq 11); do
+	for i in $(seq 12); do
 		ktap_result skip "check $i" "nothing bounces in this boot: no swiotlb=force and no memory above 4 GiB"
 	done
 	ktap_finish
 fi
 ktap_print "bouncing by: $bounce"
+pool0=$(sst_pool used)
 place=place=high
 
 run_storm() {
@@ -51,7 +52,7 @@ expect() { # NAME SPEC KEY=PATTERN...
 }
 
 expect "map_single: offsets and data, every direction" \
-	"op=map_single threads=2 iterations=400 size_min=1 size_max=9000 offset=sweep" \
+	"op=map_single threads=2 pin=1 iterations=400 size_min=1 size_max=9000 offset=sweep" \
 	state=done check_offset=pass check_data=pass check_errors=pass check_hang=pass direct=0
 expect "map_page: offsets and data" \
 	"op=map_page threads=2 iterations=400 size_min=1 size_max=9000 offset=random" \
@@ -83,6 +84,14 @@ expect "oversize requests fail cleanly, classified too_large" \
 expect "alloc_coherent: aligned as promised, data both ways" \
 	"op=alloc_coherent threads=2 iterations=200 size_min=1 size_max=70000" \
 	state=done check_data=pass map_errors=0 offset_failures=0
+
+if [ -z "$pool0" ]; then
+	ktap_result skip "bounce pool use back to its baseline" "no /sys/kernel/debug/swiotlb/io_tlb_used"
+elif [ "$(sst_pool_settle "$pool0")" = "$pool0" ]; then
+	ktap_result pass "bounce pool use back to its baseline ($pool0 slots) after all storms"
+else
+	ktap_result fail "bounce pool use back to its baseline" "io_tlb_used $(sst_pool used), was $pool0"
+fi
 
 sst_del_device $DEV
 ktap_finish

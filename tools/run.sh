@@ -188,11 +188,13 @@ for key in "${order[@]}"; do
 			echo "$s scenario skip $skipall" >> "$results"
 		elif ! grep -aq "^SST-SCENARIO-END $s\$" "$log"; then
 			# The kernel under test died or hung inside this scenario.
+			last=$(grep -a "^SST-STORM $s " "$log" | tail -n 1 | cut -d' ' -f3-)
 			case $VM_VERDICT in
-			panic) why="kernel panicked or oopsed (see $log)" ;;
-			timeout) why="guest stopped answering within ${timeout}s (hang in the kernel under test; see $log)" ;;
-			*) why="scenario did not finish: VM verdict $VM_VERDICT (see $log)" ;;
+			panic) why="kernel panicked or oopsed" ;;
+			timeout) why="guest stopped answering within ${timeout}s (hang in the kernel under test)" ;;
+			*) why="scenario did not finish: VM verdict $VM_VERDICT" ;;
 			esac
+			why="$why${last:+, in the storm on $last}; see $log"
 			echo "$s scenario ${VM_VERDICT} $why" >> "$results"
 			status=2
 		fi

@@ -38,6 +38,8 @@ scn_device() {
 scn_storm() {
 	base=$(sst_pool used)
 	[ -z "$(sst_pool used_hiwater)" ] || echo 0 > "$SST_DEBUGFS/swiotlb/io_tlb_used_hiwater"
+	# Names the storm, so a guest that dies in it can be told by it.
+	echo "SST-STORM $SST_SCENARIO $1 $2"
 	if ! sst_start "$1" "$2"; then
 		scn_result "$1.start" fail "run '$2' refused: $(dmesg | grep swiotlb_stress | tail -n 1)"
 		return 1
