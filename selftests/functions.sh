@@ -55,6 +55,8 @@ sst_unusable_reason() {
 		mount -t debugfs none "$SST_DEBUGFS" 2>/dev/null ||
 			{ echo "debugfs is not available"; return; }
 	fi
+	[ -r /sys/kernel/security/lockdown ] ||
+		mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 	if [ -r /sys/kernel/security/lockdown ] &&
 	   ! grep -q '\[none\]' /sys/kernel/security/lockdown; then
 		echo "kernel lockdown ($(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/security/lockdown)) refuses unsigned modules and debugfs writes"
