@@ -324,6 +324,10 @@ void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 	enum sstress_err err;
 
 	c->st->map_errors++;
+	if (!c->st->first_fail_ns) {
+		c->st->first_fail_ns = ktime_get_ns();
+		c->st->pool_used_at_fail = sstress_swiotlb_used(dev);
+	}
 	/*
 	 * dma_max_mapping_size() holds back what min_align_mask may cost;
 	 * a request past it but within that allowance fits only at some

@@ -47,6 +47,20 @@ static inline bool sstress_swiotlb_force_bounce(struct device *dev)
 #endif
 }
 
+/*
+ * Slots of the device's pool in use, or -1 where the kernel keeps no count
+ * a module can read (6.1 keeps it per area, in a private struct).
+ */
+static inline long sstress_swiotlb_used(struct device *dev)
+{
+#if defined(SSTRESS_HAVE_IO_TLB_TOTAL_USED) && defined(CONFIG_DEBUG_FS)
+	return dev->dma_io_tlb_mem ?
+	       atomic_long_read(&dev->dma_io_tlb_mem->total_used) : -1;
+#else
+	return -1;
+#endif
+}
+
 static inline size_t sstress_dma_opt_mapping_size(struct device *dev)
 {
 #ifdef SSTRESS_HAVE_DMA_OPT_MAPPING_SIZE

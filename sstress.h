@@ -234,6 +234,9 @@ struct sstress_stats {
 	u64 buffers_beyond_mask;
 	u64 buffers;
 	u64 max_live;		/* most mappings held at once */
+	long pool_peak;		/* most pool slots in use seen, -1: unknown */
+	long pool_used_at_fail;	/* pool slots in use at the first map error */
+	u64 first_fail_ns;	/* when that was, 0: no map error */
 	struct sstress_lat lat_map;
 	struct sstress_lat lat_unmap;
 	unsigned int nfailures;	/* entries used in first[] */
@@ -301,7 +304,8 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 void sstress_lat_add(struct sstress_lat *l, u64 ns);
 void sstress_stats_init(struct sstress_stats *st);
 void sstress_stats_add(struct sstress_stats *tot, const struct sstress_stats *s);
-void sstress_stats_report(struct seq_file *m, const struct sstress_stats *tot);
+void sstress_stats_report(struct seq_file *m, struct sstress_dev *sd,
+			  const struct sstress_stats *tot);
 
 /* ---- fake devices (swiotlb_stress.c) ---- */
 

@@ -6,6 +6,7 @@
 #include <linux/log2.h>
 #include <linux/math64.h>
 
+#include "compat.h"
 #include "sstress.h"
 
 /* Bucket of @ns: 8 linear steps within each power of two. */
@@ -46,6 +47,8 @@ void sstress_stats_init(struct sstress_stats *st)
 	memset(st, 0, sizeof(*st));
 	st->lat_map.min = U64_MAX;
 	st->lat_unmap.min = U64_MAX;
+	st->pool_peak = -1;
+	st->pool_used_at_fail = -1;
 }
 
 static void sstress_lat_merge(struct sstress_lat *tot, const struct sstress_lat *l)
@@ -83,6 +86,13 @@ void sstress_stats_add(struct sstress_stats *tot, const struct sstress_stats *s)
 	tot->buffers_beyond_mask += s->buffers_beyond_mask;
 	tot->buffers += s->buffers;
 	tot->max_live = max(tot->max_live, s->max_live);
+	tot->pool_peak = max(tot->pool_peak, s->pool_peak);
+	/* The run's first map error is the earliest of the threads'. */
+	if (s->first_fail_ns &&
+	    (!tot->first_fail_ns || s->first_fail_ns < tot->first_fail_ns)) {
+		tot->first_fail_ns = s->first_fail_ns;
+		tot->pool_used_at_fail = s->pool_used_at_fail;
+	}
 	sstress_lat_merge(&tot->lat_map, &s->lat_map);
 	sstress_lat_merge(&tot->lat_unmap, &s->lat_unmap);
 	for (i = 0; i < s->nfailures && tot->nfailures < ARRAY_SIZE(tot->first); i++)
@@ -132,8 +142,10 @@ static const char *sstress_mechanism(const struct sstress_stats *tot)
 	return "other (bounced for a reason the harness cannot name)";
 }
 
-void sstress_stats_report(struct seq_file *m, const struct sstress_stats *tot)
+void sstress_stats_report(struct seq_file *m, struct sstress_dev *sd,
+			  const struct sstress_stats *tot)
 {
+	unsigned long nslabs = sstress_swiotlb_nslabs(&sd->dev);
 	unsigned int i;
 
 	seq_printf(m, "maps: %llu\n", tot->maps);
@@ -152,6 +164,19 @@ void sstress_stats_report(struct seq_file *m, const struct sstress_stats *tot)
 	seq_printf(m, "bounced_other: %llu\n", tot->bounced_other);
 	seq_printf(m, "direct: %llu\n", tot->direct);
 	seq_printf(m, "bounce_mechanism: %s\n", sstress_mechanism(tot));
+	seq_printf(m, "pool_slots: %lu\n", nslabs);
+	if (tot->pool_peak < 0) {
+		seq_puts(m, "pool_peak: unavailable (this kernel keeps no pool count a module can read)\n");
+	} else {
+		seq_printf(m, "pool_peak: %ld\n", tot->pool_peak);
+	}
+	if (!tot->first_fail_ns)
+		seq_puts(m, "pool_headroom_at_first_failure: none (no map error)\n");
+	else if (tot->pool_used_at_fail < 0)
+		seq_puts(m, "pool_headroom_at_first_failure: unavailable (this kernel keeps no pool count a module can read)\n");
+	else
+		seq_printf(m, "pool_headroom_at_first_failure: %ld\n",
+			   (long)nslabs - tot->pool_used_at_fail);
 	for (i = 0; i < SSTRESS_NR_CHECKS; i++) {
 		seq_printf(m, "%s_checked: %llu\n", sstress_check_names[i],
 			   tot->checked[i]);

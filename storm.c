@@ -479,6 +479,8 @@ static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
 		if (!x->mapped)
 			continue;
 		nlive++;
+		t->stats.pool_peak = max(t->stats.pool_peak,
+					 sstress_swiotlb_used(&t->run->sd->dev));
 		for (i = 0; i < x->nsegs; i++) {
 			struct sstress_seg *s = &x->segs[i];
 
@@ -941,7 +943,7 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 		/* Counters are merged once threads finish; no verdict yet. */
 		goto out_unlock;
 	}
-	sstress_stats_report(m, tot);
+	sstress_stats_report(m, sd, tot);
 	sstress_checks_report(m, sd, &run->spec, tot, hung);
 out_unlock:
 	mutex_unlock(&sd->lock);

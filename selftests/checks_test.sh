@@ -11,7 +11,7 @@ SST_TEST_NAME=checks_test
 
 sst_require
 ktap_header
-ktap_plan 12
+ktap_plan 13
 
 DEV=k32
 sst_new_device $DEV "profile=custom mask_bits=32 coherent_bits=32 min_align_mask=0xfff" ||
@@ -21,7 +21,7 @@ if sst_cmdline_has swiotlb=force || sst_cmdline_has 'swiotlb=[0-9]*,force'; then
 elif [ "$(sst_mem_kb)" -gt 4400000 ]; then
 	bounce="place=high"
 else
-	for i in $(seq 12); do
+	for i in $(seq 13); do
 		ktap_result skip "check $i" "nothing bounces in this boot: no swiotlb=force and no memory above 4 GiB"
 	done
 	ktap_finish
@@ -81,6 +81,10 @@ expect "dma_max_mapping_size() maps at every offset min_align_mask allows" \
 expect "oversize requests fail cleanly, classified too_large" \
 	"op=map_single threads=1 iterations=50 size=300000 oversize=1 dir=to" \
 	state=done check_errors=pass 'map_errors_too_large=[1-9]*' map_errors_unexpected=0
+max=$(sst_key "$(sst_dev_file $DEV config)" max_mapping_size)
+expect "one byte past dma_max_mapping_size() ($max) fails cleanly, classified align" \
+	"op=map_single threads=1 iterations=32 size=$((max + 1)) offset=random oversize=1 dir=to" \
+	state=done check_errors=pass 'map_errors_align=[1-9]*' map_errors_unexpected=0
 expect "alloc_coherent: aligned as promised, data both ways" \
 	"op=alloc_coherent threads=2 iterations=200 size_min=1 size_max=70000" \
 	state=done check_data=pass map_errors=0 offset_failures=0
