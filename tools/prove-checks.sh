@@ -84,7 +84,7 @@ run_one() { # TAG KERNEL KDIR APPEND SCENARIO -> results.txt path
 	local -a kdopt=()
 	[ -z "$kd" ] || kdopt=(--kdir "$kd")
 	bash "$SST_TOP/tools/run.sh" --kernel "$k" "${kdopt[@]}" \
-		${app:+--append "$app"} --timeout 240 --out "$out/$tag" "$s" \
+		${app:+--append "$app"} --timeout 150 --out "$out/$tag" "$s" \
 		> "$out/$tag.log" 2>&1 || true
 	echo "$out/$tag/results.txt"
 }
