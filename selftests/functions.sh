@@ -131,3 +131,30 @@ sst_pool_settle() {
 	done
 	sst_pool used
 }
+
+# sst_run_storm DEV SPEC [TIMEOUT_S]: runs a storm to its end; prints the
+# stats ("state: start-failed" or "state: timeout" when it did not run).
+sst_run_storm() {
+	sst_start "$1" "$2" || { echo "state: start-failed"; return; }
+	sst_wait "$1" "${3:-300}" || { sst_stop "$1"; echo "state: timeout"; return; }
+	sst_dev_file "$1" stats
+}
+
+# sst_expect STATS NAME KEY=PATTERN...: one KTAP result; on a mismatch it
+# names the first key and shows the report's summary lines.
+sst_expect() {
+	st=$1 name=$2
+	shift 2
+	for kv in "$@"; do
+		k=${kv%%=*} want=${kv#*=}
+		got=$(sst_key "$st" "$k")
+		# shellcheck disable=SC2254
+		case $got in
+		$want) ;;
+		*) printf '%s\n' "$st" | grep -E '^(state|spec|maps|map_errors|bounced|check_|failure_)' | sed 's/^/# /'
+		   ktap_result fail "$name" "$k is '$got', want '$want'"
+		   return ;;
+		esac
+	done
+	ktap_result pass "$name"
+}

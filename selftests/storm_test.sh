@@ -18,36 +18,16 @@ if sst_cmdline_has swiotlb=force; then forced=1; else forced=0; fi
 memkb=$(sst_mem_kb)
 ktap_print "swiotlb=force: $forced, MemTotal: $memkb kB"
 
-# run_storm DEV SPEC: runs to the end; prints the stats.
-run_storm() {
-	sst_start "$1" "$2" || { echo "state: start-failed"; return; }
-	sst_wait "$1" 300 || { sst_stop "$1"; echo "state: timeout"; return; }
-	sst_dev_file "$1" stats
-}
-
-# expect STATS NAME KEY=VALUE...: one KTAP result, the first mismatch named.
-expect() {
-	st=$1; name=$2; shift 2
-	for kv in "$@"; do
-		k=${kv%%=*}; want=${kv#*=}; got=$(sst_key "$st" "$k")
-		case $got in
-		$want) ;;
-		*) printf '%s\n' "$st" | sed 's/^/# /'
-		   ktap_result fail "$name" "$k is '$got', want '$want'"; return ;;
-		esac
-	done
-	ktap_result pass "$name"
-}
 
 # 1: nvme, offsets swept across a page, sizes across slots and pages.
 sst_new_device s_nvme "profile=nvme"
-st=$(run_storm s_nvme "threads=2 iterations=512 size_min=1 size_max=20000 offset=sweep offset_step=8 seed=1")
+st=$(sst_run_storm s_nvme "threads=2 iterations=512 size_min=1 size_max=20000 offset=sweep offset_step=8 seed=1")
 if [ $forced = 1 ]; then
-	expect "$st" "nvme under swiotlb=force keeps offsets and data" \
+	sst_expect "$st" "nvme under swiotlb=force keeps offsets and data" \
 		state=done check_offset=pass check_data=pass verdict=pass \
 		direct=0 map_errors=0 'bounce_mechanism=force*'
 else
-	expect "$st" "nvme without bouncing: offset check skips, never passes" \
+	sst_expect "$st" "nvme without bouncing: offset check skips, never passes" \
 		state=done check_offset=skip 'check_offset_reason=nothing bounced*' \
 		check_data=pass bounced=0
 fi
@@ -63,32 +43,32 @@ fi
 
 # 3: a 32-bit device with buffers placed beyond its mask.
 sst_new_device s_c32 "profile=custom mask_bits=32 coherent_bits=32 min_align_mask=0xfff"
-st=$(run_storm s_c32 "threads=2 iterations=300 size_min=1 size_max=8192 offset=random place=high seed=2")
+st=$(sst_run_storm s_c32 "threads=2 iterations=300 size_min=1 size_max=8192 offset=random place=high seed=2")
 if [ $forced = 1 ]; then
-	expect "$st" "32-bit device under swiotlb=force: forced bounce, offsets kept" \
+	sst_expect "$st" "32-bit device under swiotlb=force: forced bounce, offsets kept" \
 		state=done check_offset=pass check_data=pass 'bounce_mechanism=force*'
 elif [ "$(sst_key "$st" buffers_beyond_mask)" = 0 ]; then
 	ktap_result skip "32-bit device bounces high buffers" "no memory above 4 GiB in this boot (give the VM 6 GiB)"
 else
-	expect "$st" "32-bit device bounces buffers above its mask, offsets and data kept" \
+	sst_expect "$st" "32-bit device bounces buffers above its mask, offsets and data kept" \
 		state=done check_offset=pass check_data=pass 'bounce_mechanism=mask*' \
 		bounced_force=0
 fi
 
 # 4: the same device with buffers anywhere; low ones must not bounce.
-st=$(run_storm s_c32 "threads=1 iterations=200 size=4096 seed=3")
+st=$(sst_run_storm s_c32 "threads=1 iterations=200 size=4096 seed=3")
 if [ $forced = 1 ]; then
-	expect "$st" "32-bit device, any buffer, swiotlb=force: all bounce" state=done direct=0 verdict=pass
+	sst_expect "$st" "32-bit device, any buffer, swiotlb=force: all bounce" state=done direct=0 verdict=pass
 else
-	expect "$st" "32-bit device, any buffer: data intact" state=done check_data=pass
+	sst_expect "$st" "32-bit device, any buffer: data intact" state=done check_data=pass
 fi
 
 # 5: the legacy device: its default mask and what it says about bouncing.
 sst_new_device s_leg "profile=legacy"
 cfg=$(sst_dev_file s_leg config)
 ktap_print "legacy: dma_mask $(sst_key "$cfg" dma_mask), max_mapping_size $(sst_key "$cfg" max_mapping_size), bounces: $(sst_key "$cfg" bounces)"
-st=$(run_storm s_leg "threads=1 iterations=200 size_min=512 size_max=65536 dir=from seed=4")
-expect "$st" "legacy device storm: data intact, no map errors" state=done check_data=pass map_errors=0
+st=$(sst_run_storm s_leg "threads=1 iterations=200 size_min=512 size_max=65536 dir=from seed=4")
+sst_expect "$st" "legacy device storm: data intact, no map errors" state=done check_data=pass map_errors=0
 
 # 6: stop during a run: results stay readable, threads gone.
 sst_start s_nvme "threads=2 duration_ms=60000 size=4096"
