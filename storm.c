@@ -791,7 +791,7 @@ static void sstress_run_destroy(struct sstress_run *run)
 		}
 		sstress_thread_free(t);
 	}
-	kfree(run);
+	kvfree(run);
 }
 
 /* Frees a stopped run. */
@@ -826,7 +826,7 @@ int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *req)
 	if (ret)
 		goto out_unlock;
 
-	run = kzalloc(struct_size(run, threads, spec.threads), GFP_KERNEL);
+	run = kvzalloc(struct_size(run, threads, spec.threads), GFP_KERNEL);
 	if (!run) {
 		ret = -ENOMEM;
 		goto out_unlock;
