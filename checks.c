@@ -364,11 +364,15 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 {
 	static const char *const why_fail[SSTRESS_NR_CHECKS] = {
 		[SSTRESS_CHECK_OFFSET] = "a bounced mapping lost address bits under min_align_mask",
-		[SSTRESS_CHECK_DATA] = "bytes seen by the device or the CPU differ from what the other side wrote",
-		[SSTRESS_CHECK_STALE] = "bytes the device did not write came back different from the CPU's (stale bounce data)",
-		[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device on a DMA_FROM_DEVICE mapping overwrote what the device wrote",
+		[SSTRESS_CHECK_DATA] =
+			"bytes seen by the device or the CPU differ from what the other side wrote",
+		[SSTRESS_CHECK_STALE] =
+			"bytes the device did not write came back different from the CPU's (stale bounce data)",
+		[SSTRESS_CHECK_SYNC_FOR_DEVICE] =
+			"sync_for_device on a DMA_FROM_DEVICE mapping overwrote what the device wrote",
 		[SSTRESS_CHECK_OVERLAP] = "two live bounced mappings share device addresses",
-		[SSTRESS_CHECK_MAX_MAPPING] = "a mapping of dma_max_mapping_size() failed on an idle pool",
+		[SSTRESS_CHECK_MAX_MAPPING] =
+			"a mapping of dma_max_mapping_size() failed on an idle pool",
 		[SSTRESS_CHECK_ERRORS] = "a mapping failed that nothing explains",
 		[SSTRESS_CHECK_HANG] = "a DMA call did not return within the bound",
 	};
@@ -378,7 +382,8 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 		[SSTRESS_CHECK_STALE] = "bytes the device did not write kept the CPU's contents",
 		[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device left the device's data alone",
 		[SSTRESS_CHECK_OVERLAP] = "live bounced mappings never shared device addresses",
-		[SSTRESS_CHECK_MAX_MAPPING] = "dma_max_mapping_size() mapped at every allowed offset",
+		[SSTRESS_CHECK_MAX_MAPPING] =
+			"dma_max_mapping_size() mapped at every allowed offset",
 		[SSTRESS_CHECK_ERRORS] = "every failed mapping had a reason",
 		[SSTRESS_CHECK_HANG] = "every DMA call returned",
 	};
@@ -408,19 +413,19 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			if (!dma_get_min_align_mask(&sd->dev))
 				skip = "device has no min_align_mask: no offset to keep";
 			else if (!tot->bounced)
-				skip = "nothing bounced: boot with swiotlb=force, or place=high with memory beyond the mask";
+				skip = "nothing bounced: no swiotlb=force, no buffer beyond mask";
 			break;
 		case SSTRESS_CHECK_STALE:
 			if (!tot->bounced)
 				skip = "nothing bounced: the CPU and the device share the buffer";
 			else if (!tot->checked[ck])
-				skip = "no partial device write on a mapping from the device (partial=1, dir=from or bidi)";
+				skip = "no partial device write (partial=1, dir=from or bidi)";
 			break;
 		case SSTRESS_CHECK_SYNC_FOR_DEVICE:
 			if (!tot->bounced)
 				skip = "nothing bounced: the CPU and the device share the buffer";
 			else if (!tot->checked[ck])
-				skip = "no sync_for_device on a DMA_FROM_DEVICE mapping (sync=whole or range, dir=from)";
+				skip = "no sync_for_device on a from-device map (sync=, dir=from)";
 			break;
 		case SSTRESS_CHECK_OVERLAP:
 			if (!tot->checked[ck])
@@ -430,7 +435,7 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			if (spec->op != SSTRESS_OP_MAX_SIZE)
 				skip = "not asked for (op=max_size)";
 			else if (!tot->checked[ck])
-				skip = "dma_max_mapping_size() has no finite bound here: nothing bounces";
+				skip = "dma_max_mapping_size() unbounded: nothing bounces";
 			break;
 		case SSTRESS_CHECK_ERRORS:
 			if (!tot->maps)

@@ -165,11 +165,10 @@ void sstress_stats_report(struct seq_file *m, struct sstress_dev *sd,
 	seq_printf(m, "direct: %llu\n", tot->direct);
 	seq_printf(m, "bounce_mechanism: %s\n", sstress_mechanism(tot));
 	seq_printf(m, "pool_slots: %lu\n", nslabs);
-	if (tot->pool_peak < 0) {
+	if (tot->pool_peak < 0)
 		seq_puts(m, "pool_peak: unavailable (this kernel keeps no pool count a module can read)\n");
-	} else {
+	else
 		seq_printf(m, "pool_peak: %ld\n", tot->pool_peak);
-	}
 	if (!tot->first_fail_ns)
 		seq_puts(m, "pool_headroom_at_first_failure: none (no map error)\n");
 	else if (tot->pool_used_at_fail < 0)
