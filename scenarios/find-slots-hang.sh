@@ -5,6 +5,7 @@
 # requires: swiotlb=force
 # default: yes
 # boot: alone
+# timeout: 90
 # 300000 bytes need 147 slots, more than any free run holds. Before
 # "swiotlb: fix slot alignment checks" the search stepped on from a slot it
 # had shifted by one for alignment and never met its (nonzero) start again.

@@ -67,8 +67,8 @@ all_scenarios() { for f in "$SST_TOP"/scenarios/*.sh; do basename "$f" .sh; done
 
 if [ $list = 1 ]; then
 	for s in $(all_scenarios); do
-		printf '%-16s %s\n' "$s" "$(scn_meta "$s" purpose)"
-		printf '%-16s boots with: append "%s", mem %s%s\n' "" \
+		printf '%-22s %s\n' "$s" "$(scn_meta "$s" purpose)"
+		printf '%-22s boots with: append "%s", mem %s%s\n' "" \
 			"$(scn_meta "$s" append)" "$(scn_meta "$s" mem)" \
 			"$([ "$(scn_meta "$s" default)" = yes ] && echo ", default")"
 	done
@@ -143,7 +143,7 @@ run_group() { # LOG ENVFILE SCENARIOS...
 	[ $kvm = 1 ] && kvmopt=(--kvm)
 	vm_boot --kernel "$kernel" --initrd "$out/initramfs.cpio.gz" \
 		--append "$bootappend" --mem "$bootmem" --smp "$smp" \
-		--timeout "$timeout" --log "$log" "${kvmopt[@]}" || true
+		--timeout "$boottimeout" --log "$log" "${kvmopt[@]}" || true
 }
 
 declare -A groups=()
@@ -166,6 +166,12 @@ for key in "${order[@]}"; do
 	bootappend=${key#*|}
 	bootappend="$(echo "${bootappend%%|*} $append" | xargs)"
 	log=$out/console-$n.log
+	# A scenario may bound its boot more tightly (one expected to hang).
+	boottimeout=$timeout
+	for s in ${groups[$key]}; do
+		t=$(scn_meta "$s" timeout)
+		[ -z "$t" ] || [ "$t" -ge "$boottimeout" ] || boottimeout=$t
+	done
 	envf=$out/env-$n
 	{ echo "SST_MODE=scenarios"; echo "SST_SCENARIOS=\"${groups[$key]# }\""; } > "$envf"
 	if [ $host = 1 ]; then
@@ -191,7 +197,7 @@ for key in "${order[@]}"; do
 			last=$(grep -a "^SST-STORM $s " "$log" | tail -n 1 | cut -d' ' -f3-)
 			case $VM_VERDICT in
 			panic) why="kernel panicked or oopsed" ;;
-			timeout) why="guest stopped answering within ${timeout}s (hang in the kernel under test)" ;;
+			timeout) why="guest stopped answering within ${boottimeout}s (hang in the kernel under test)" ;;
 			*) why="scenario did not finish: VM verdict $VM_VERDICT" ;;
 			esac
 			why="$why${last:+, in the storm on $last}; see $log"
