@@ -16,7 +16,7 @@
 #include <dirent.h>
 
 #include "ktap.h"
-#include "../include/uapi/swiotlb_stress.h"
+#include "swiotlb_stress.h"	/* the module's private uapi header */
 
 #define ROOT	"/sys/kernel/debug/" SSTRESS_DEBUGFS_DIR
 

@@ -116,6 +116,7 @@ sst_wait() {
 # Boot-time facts a test or scenario may need.
 sst_cmdline_has() { grep -qw -- "$1" /proc/cmdline; }
 sst_mem_kb() { sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo; }
+sst_ncpus() { grep -c '^processor' /proc/cpuinfo; }
 
 # The kernel's own bounce pool counters (/sys/kernel/debug/swiotlb/):
 # io_tlb_nslabs and io_tlb_used in 6.1, plus io_tlb_used_hiwater in 6.12.

@@ -192,7 +192,13 @@ for key in "${order[@]}"; do
 	for s in ${groups[$key]}; do
 		if [ -n "$skipall" ]; then
 			echo "$s scenario skip $skipall" >> "$results"
-		elif ! grep -aq "^SST-SCENARIO-END $s\$" "$log"; then
+		elif grep -aq "^SST-BEGIN dmesg:$s\$" "$log"; then
+			# The kernel's log during the scenario: splats fail it.
+			vm_extract_section "$log" "dmesg:$s" | sed 's/^| //' > "$out/$s.dmesg.txt"
+			IFS=$'\t' read -r lv lr _ < <(sst_log_check "$kver" "$out/$s.dmesg.txt" "$(scn_meta "$s" expect-log)")
+			echo "$s kernel_log $lv $lr" >> "$results"
+		fi
+		if [ -z "$skipall" ] && ! grep -aq "^SST-SCENARIO-END $s\$" "$log"; then
 			# The kernel under test died or hung inside this scenario.
 			last=$(grep -a "^SST-STORM $s " "$log" | tail -n 1 | cut -d' ' -f3-)
 			case $VM_VERDICT in
@@ -211,6 +217,10 @@ done
 report=$out/report.txt
 ktap=$out/results.ktap
 json=$out/summary.json
+# One line per check, for tools/matrix.sh: scenario, check, verdict,
+# known finding (or empty), reason.
+checks_tsv=$out/checks.tsv
+: > "$checks_tsv"
 npass=0 nfail=0 nskip=0
 
 json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/\t/ /g')"; }
@@ -255,11 +265,17 @@ for s in "${scenarios[@]}"; do
 	while read -r _ check verdict reason; do
 		[ -n "$check" ] || continue
 		sub=$((sub + 1))
-		if [ "$verdict" != pass ] && [ "$verdict" != skip ] &&
-		   finding=$(sst_finding_for "$kver" "$s: $check"); then
-			reason="$reason [known kernel bug: $finding]"
+		finding= fixes=
+		if [ "$verdict" != pass ] && [ "$verdict" != skip ]; then
+			finding=$(sst_finding_for "$kver" "$s: $check") ||
+				{ [ "$check" != kernel_log ] || finding=$(sst_finding_for_log "$kver" "$reason"); } ||
+				finding=
+			fixes=$(sst_fingerprints "$check")
 		fi
+		[ -z "$finding" ] || reason="$reason [known kernel bug: $finding]"
 		printf '   %-28s %-5s %s\n' "$check" "$verdict" "$reason" >> "$report"
+		[ -z "$fixes" ] || sed 's/^/      upstream fix for this failure class: /' <<< "$fixes" >> "$report"
+		printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$check" "$verdict" "${finding%%:*}" "$reason" >> "$checks_tsv"
 		case $verdict in
 		pass) echo "    ok $sub $check" >> "$ktap"; npass=$((npass + 1))
 		      [ $sverdict = skip ] && sverdict=pass ;;
@@ -267,7 +283,11 @@ for s in "${scenarios[@]}"; do
 		*) echo "    not ok $sub $check # $reason" >> "$ktap"; nfail=$((nfail + 1))
 		   sverdict=fail ;;
 		esac
-		checks_json+="${checks_json:+, }{\"check\": $(json_str "$check"), \"verdict\": $(json_str "$verdict"), \"reason\": $(json_str "$reason")}"
+		fixes_json=
+		while IFS= read -r f; do
+			[ -z "$f" ] || fixes_json+="${fixes_json:+, }$(json_str "$f")"
+		done <<< "$fixes"
+		checks_json+="${checks_json:+, }{\"check\": $(json_str "$check"), \"verdict\": $(json_str "$verdict"), \"reason\": $(json_str "$reason"), \"finding\": $(json_str "${finding%%:*}"), \"upstream_fixes\": [$fixes_json]}"
 	done <<< "$lines"
 	case $sverdict in
 	pass) echo "ok $i $s" >> "$ktap" ;;

@@ -155,6 +155,58 @@ for i in "${!kernels[@]}"; do
 	done
 done
 
+# The selftests inside a kernel tree, run by the kernel's own kselftest
+# runner (make install, then run_kselftest.sh in the guest): the newest
+# kernel, with its series' source tree (linux-source-<series>).
+kselftest_in_tree() {
+	local kernel=$1 kdir=$2 series tarball src tree log ko
+	series=$(basename "$kernel" | sed -E 's/^vmlinuz-([0-9]+\.[0-9]+).*/\1/')
+	src=${SST_CACHE:-/var/tmp/swiotlb_stress}/src/linux-$series
+	if [ ! -f "$src/tools/testing/selftests/lib.mk" ]; then
+		tarball=$(ls /usr/src/linux-source-"$series".tar.* 2>/dev/null | head -n 1)
+		if [ -z "$tarball" ]; then
+			result skip "kselftest in a kernel tree" "no linux-source-$series tree or tarball"
+			return
+		fi
+		src=$out/linux-$series
+		mkdir -p "$src"
+		tar -xf "$tarball" -C "$src" --strip-components=1
+	fi
+	# A tree of symlinks: the selftests go in without touching the source.
+	tree=$out/ktree
+	cp -as "$src" "$tree"
+	bash "$SST_TOP/tools/kselftest-install.sh" "$tree" > /dev/null
+	if ! make -C "$tree/tools/testing/selftests" TARGETS=swiotlb_stress \
+		LDFLAGS=-static INSTALL_PATH="$out/kselftest" install > "$out/kselftest-build.log" 2>&1; then
+		result fail "kselftest in a kernel tree: make install" "see $out/kselftest-build.log"
+		return
+	fi
+	result pass "kselftest in a kernel tree: make -C tools/testing/selftests TARGETS=swiotlb_stress install"
+	ko=$(sst_build_module "$kdir" "$out/kselftest-module") || return
+	sst_stage_payload "$out/kselftest-payload" "$ko" "$out/selftests"
+	cp -r "$out/kselftest" "$out/kselftest-payload/kselftest"
+	echo "SST_MODE=kselftest" > "$out/kselftest-payload/env"
+	vm_build_initramfs "$out/kselftest-initramfs.cpio.gz" "$out/kselftest-payload"
+	log=$out/kselftest-console.log
+	echo "# boot: kselftest runner, $(basename "$kernel") mem=2G swiotlb=force"
+	vm_boot --kernel "$kernel" --initrd "$out/kselftest-initramfs.cpio.gz" \
+		--append swiotlb=force --mem 2G --smp 2 --timeout "$timeout" \
+		--log "$log" "${kvm[@]}" || true
+	local tap n=0
+	tap=$(vm_extract_section "$log" ktap:run_kselftest || true)
+	printf '%s\n' "$tap" > "$out/kselftest.tap"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*) result fail "kselftest runner: ${line%%# SKIP*}" "skipped in a boot where the module loads" ;;
+		"ok "*) result pass "kselftest runner: $line"; n=$((n + 1)) ;;
+		"not ok "*) result fail "kselftest runner: $line" "see $out/kselftest.tap" ;;
+		esac
+	done <<< "$tap"
+	[ "$n" -gt 0 ] || result fail "kselftest runner ran the tests" "no results; VM verdict $VM_VERDICT, see $log"
+}
+newest=$(( ${#kernels[@]} - 1 ))
+kselftest_in_tree "${kernels[$newest]}" "${kdirs[$newest]:-$(vm_kdir_for "${kernels[$newest]}")}"
+
 # Every check seen failing where the bug is, passing where it is not.
 PKGS_PROVE="build-essential flex bison bc libelf-dev libssl-dev xz-utils patch"
 if [ $quick = 0 ]; then

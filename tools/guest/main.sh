@@ -5,7 +5,8 @@
 # module, then runs the selftests or the scenarios named in $SST_ENV, and
 # prints what the host runner collects from the console.
 #   SST_MODE=selftests SST_TESTS="ctl_test storm_test.sh"
-#   SST_MODE=scenarios SST_SCENARIOS="nvme-force legacy-default"
+#   SST_MODE=scenarios SST_SCENARIOS="fr001-nvme-offsets fr002-no-pool"
+#   SST_MODE=kselftest	(the kernel runner's install in $SST_ROOT/kselftest)
 
 SST_ROOT=${SST_ROOT:-/sst}
 [ -f "$SST_ROOT/env" ] && . "$SST_ROOT/env"
@@ -46,6 +47,16 @@ selftests)
 		[ $trc = 0 ] || [ $trc = 4 ] || rc=1
 	done
 	;;
+kselftest)
+	# The selftests as installed by a kernel tree's kselftest build
+	# (tools/kselftest-install.sh, then make install), run by the
+	# kernel's own runner.
+	echo "SST-BEGIN ktap:run_kselftest"
+	(cd "$SST_ROOT/kselftest" && ./run_kselftest.sh)
+	rc=$?
+	echo "SST-END ktap:run_kselftest"
+	echo "SST-RC run_kselftest $rc"
+	;;
 scenarios)
 	. "$SST_ROOT/tools/guest/scenario-lib.sh"
 	for s in $SST_SCENARIOS; do
@@ -63,7 +74,14 @@ scenarios)
 		if [ -n "$miss" ]; then
 			SST_SCENARIO=$s scn_result scenario skip "this boot lacks:$miss"
 		else
+			# What the kernel logged during this scenario: the
+			# host scans it for splats. Counted, not cleared, so
+			# --host leaves the machine's log alone.
+			seen=$(dmesg | wc -l)
 			(SST_SCENARIO=$s; . "$f")
+			echo "SST-BEGIN dmesg:$s"
+			dmesg | tail -n +$((seen + 1)) | sed 's/^/| /'
+			echo "SST-END dmesg:$s"
 		fi
 		echo "SST-SCENARIO-END $s"
 	done

@@ -36,28 +36,49 @@ scn_device() {
 # reports every check the module gave a verdict for, and checks that the
 # bounce pool's use came back to where it was (the kernel's own counter).
 scn_storm() {
+	scn_storms "${3:-600}" "$1" "$2"
+}
+
+# scn_storms TIMEOUT_S NAME SPEC [NAME SPEC]...: storms on several devices
+# at once (one run per device), then the same reports as scn_storm for
+# each; the pool check is made once all of them ended.
+scn_storms() {
+	tmo=$1
+	shift
 	base=$(sst_pool used)
 	[ -z "$(sst_pool used_hiwater)" ] || echo 0 > "$SST_DEBUGFS/swiotlb/io_tlb_used_hiwater"
-	# Names the storm, so a guest that dies in it can be told by it.
-	echo "SST-STORM $SST_SCENARIO $1 $2"
-	if ! sst_start "$1" "$2"; then
-		scn_result "$1.start" fail "run '$2' refused: $(dmesg | grep swiotlb_stress | tail -n 1)"
-		return 1
-	fi
+	started=
+	while [ $# -ge 2 ]; do
+		# Names the storm, so a guest that dies in it can be told by it.
+		echo "SST-STORM $SST_SCENARIO $1 $2"
+		if ! sst_start "$1" "$2"; then
+			scn_result "$1.start" fail "run '$2' refused: $(dmesg | grep swiotlb_stress | tail -n 1)"
+			for d in $started; do sst_stop "$d"; sst_wait "$d" 10; done
+			return 1
+		fi
+		started="$started $1"
+		shift 2
+	done
 	hung=
-	if ! sst_wait "$1" "${3:-600}"; then
-		# A thread stuck in the kernel cannot be stopped: leave it, and
-		# let the report (check_hang) say where it is.
-		hung=1
-		scn_result "$1.storm" fail "storm did not end within ${3:-600} s"
-	fi
-	st=$(sst_dev_file "$1" stats)
-	printf '%s\n' "$st" | scn_section "$1.stats"
-	printf '%s\n' "$st" | sed -nE 's/^check_([a-z_]*): (pass|fail|skip)$/\1 \2/p' |
-	while read -r check verdict; do
-		scn_result "$1.$check" "$verdict" "$(sst_key "$st" "check_${check}_reason")"
+	for d in $started; do
+		if ! sst_wait "$d" "$tmo"; then
+			# A thread stuck in the kernel cannot be stopped: leave
+			# it, and let the report (check_hang) say where it is.
+			hung=1
+			scn_result "$d.storm" fail "storm did not end within $tmo s"
+		fi
+	done
+	for d in $started; do
+		st=$(sst_dev_file "$d" stats)
+		printf '%s\n' "$st" | scn_section "$d.stats"
+		printf '%s\n' "$st" | sed -nE 's/^check_([a-z_]*): (pass|fail|skip)$/\1 \2/p' |
+		while read -r check verdict; do
+			scn_result "$d.$check" "$verdict" "$(sst_key "$st" "check_${check}_reason")"
+		done
 	done
 	[ -z "$hung" ] || return 1
+	# shellcheck disable=SC2086 # one word per device
+	set -- $started
 	scn_pool_check "$1" "$base"
 }
 
@@ -84,5 +105,16 @@ scn_expect_key() {
 	case $got in
 	$4) scn_result "$1.$3" pass "$5: $got" ;;
 	*) scn_result "$1.$3" fail "$5: got '$got', want '$4'" ;;
+	esac
+}
+
+# scn_expect_mapped NAME PATTERN WHY: how many maps of the last storm
+# succeeded (maps counts attempts) matches PATTERN.
+scn_expect_mapped() {
+	st=$(sst_dev_file "$1" stats)
+	got=$(( $(sst_key "$st" maps) - $(sst_key "$st" map_errors) ))
+	case $got in
+	$2) scn_result "$1.mapped" pass "$3: $got" ;;
+	*) scn_result "$1.mapped" fail "$3: got $got, want '$2'" ;;
 	esac
 }

@@ -43,8 +43,8 @@ sst_build_selftests() {
 	local out=$1
 	mkdir -p "$out"
 	cp "$SST_TOP"/selftests/*.sh "$out/"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$out/ctl_test" \
-		"$SST_TOP/selftests/ctl_test.c"
+	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP/include/uapi" \
+		-o "$out/ctl_test" "$SST_TOP/selftests/ctl_test.c"
 }
 
 # sst_stage_payload DIR KO SELFTESTS_DIR: what goes to /sst in the guest.

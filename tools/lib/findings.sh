@@ -36,3 +36,62 @@ sst_finding_log_regex() {
 
 # Kernel log lines that open a splat: any of them fails a run.
 SST_SPLAT_RE='BUG:|Oops|WARNING:|general protection|Kernel panic|UBSAN:|suspected memory leak|possible recursive locking|circular locking|INFO: task .* blocked|scheduling while atomic|DMA-API: .*device driver'
+
+# sst_finding_for_log KVER LINE: the finding whose log regex explains LINE.
+sst_finding_for_log() {
+	local kglob pat re finding
+	[ -r "$SST_FINDINGS" ] || return 1
+	while IFS=$'\t' read -r kglob pat re finding; do
+		[[ -z $kglob || $kglob == \#* || -z $re || $re == - ]] && continue
+		# shellcheck disable=SC2053
+		if [[ $1 == $kglob ]] && grep -qaE -- "$re" <<< "$2"; then
+			echo "$finding"
+			return 0
+		fi
+	done < "$SST_FINDINGS"
+	return 1
+}
+
+# sst_log_check KVER LOG [EXPECT_RE]: the verdict on a kernel log a run
+# produced, as "VERDICT<TAB>REASON<TAB>FINDING". Splats the scenario
+# expects (EXPECT_RE: the kernel's correct answer, such as dma-direct's
+# warning when there is no pool) pass; splats a known finding explains
+# fail with that finding named; any other splat fails.
+sst_log_check() {
+	local kver=$1 log=$2 expect=${3:-} splats rest line finding
+	splats=$(grep -aE "$SST_SPLAT_RE" "$log" 2>/dev/null || true)
+	if [ -z "$splats" ]; then
+		printf 'pass\tno warning, BUG, KASAN, lockdep or DMA-API report\t\n'
+		return
+	fi
+	rest=$splats
+	[ -z "$expect" ] || rest=$(grep -avE -- "$expect" <<< "$splats" || true)
+	if [ -z "$rest" ]; then
+		printf 'pass\tonly what this scenario expects the kernel to print: %s\t\n' \
+			"$(head -n 1 <<< "$splats" | sed 's/^| //; s/^\[[^]]*\] //')"
+		return
+	fi
+	line=$(head -n 1 <<< "$rest" | sed 's/^| //; s/^\[[^]]*\] //')
+	while IFS= read -r l; do
+		finding=$(sst_finding_for_log "$kver" "$l") || {
+			printf 'fail\t%s\t\n' "$(sed 's/^| //; s/^\[[^]]*\] //' <<< "$l")"
+			return
+		}
+	done <<< "$rest"
+	printf 'fail\t%s\t%s\n' "$line" "$finding"
+}
+
+# Upstream fixes per failure class (findings/fingerprints.tsv).
+SST_FINGERPRINTS=${SST_FINGERPRINTS:-$SST_TOP/findings/fingerprints.tsv}
+
+# sst_fingerprints CHECK: one line per upstream fix known to cure a failure
+# of CHECK ("dev.offset" or "offset"): "title (vX.Y, commit)".
+sst_fingerprints() {
+	local class=${1##*.} c commit rel title rest
+	[ -r "$SST_FINGERPRINTS" ] || return 0
+	while IFS=$'\t' read -r c commit rel title rest; do
+		[[ -z $c || $c == \#* ]] && continue
+		[ "$c" = "$class" ] || continue
+		printf '"%s" (%s%s)\n' "$title" "$rel" "$([ "$commit" = - ] || echo ", $commit")"
+	done < "$SST_FINGERPRINTS"
+}

@@ -1,0 +1,15 @@
+# purpose: field report 004: forced bouncing under a storm on every CPU, the condition of the swiotlb_tbl_map_single crash: data intact, no two live mappings share slots, and every slot accounted for afterwards
+# field-report: swiotlb-force-bounce-restricted-pool-crash.txt
+# append: swiotlb=force
+# mem: 2G
+# requires: swiotlb=force
+# default: yes
+# Mixed sizes and mask types at once: an nvme-style device (min_align_mask)
+# and a legacy one, each with live mappings on every CPU, so slots are
+# allocated and freed concurrently from all areas of the pool.
+n=$(sst_ncpus)
+scn_device allcpu0 "profile=nvme" &&
+scn_device allcpu1 "profile=legacy" &&
+scn_storms 600 \
+	allcpu0 "op=map_single threads=$n live=16 iterations=256 size_min=1 size_max=32768 offset=random dir=all" \
+	allcpu1 "op=map_sg segs=8 threads=$n live=8 iterations=128 size_min=1 size_max=16384 offset=random dir=all"
