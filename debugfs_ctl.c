@@ -295,6 +295,7 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 	spec->live = 1;
 	spec->segs = 4;
 	spec->hang_ms = 10000;
+	spec->verify = true;
 
 	for (i = 0; i < n && !ret; i++) {
 		const char *k = kv[i].key, *v = kv[i].val;
@@ -332,6 +333,9 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 		} else if (!strcmp(k, "pin")) {
 			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
 			spec->pin = w;
+		} else if (!strcmp(k, "verify")) {
+			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
+			spec->verify = w;
 		} else if (!strcmp(k, "skip_cpu_sync")) {
 			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
 			spec->skip_cpu_sync = w;
@@ -421,6 +425,12 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 	} else {
 		spec->size_min = size;
 		spec->size_max = size;
+	}
+	if (!spec->verify && (spec->sync != SSTRESS_SYNC_NONE ||
+			      spec->partial || spec->skip_cpu_sync)) {
+		sstress_reject("%s: verify=0 allows no sync, partial or skip_cpu_sync",
+			       what);
+		return -EINVAL;
 	}
 	if (spec->skip_cpu_sync && spec->op == SSTRESS_OP_ALLOC_COHERENT) {
 		sstress_reject("%s: skip_cpu_sync means nothing to alloc_coherent",

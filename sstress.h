@@ -130,6 +130,11 @@ struct sstress_spec {
 	bool partial;		/* the device writes a random sub-range only */
 	bool skip_cpu_sync;	/* DMA_ATTR_SKIP_CPU_SYNC, explicit syncs */
 	bool pin;		/* thread i runs only on the i-th online CPU */
+	/*
+	 * verify=0 times map and unmap only, as kernel/dma/map_benchmark.c
+	 * does: no pattern, no shadows, no device side, no syncs.
+	 */
+	bool verify;
 	u32 hang_ms;		/* a DMA call this slow is a hang */
 	u32 sync_off;		/* sync=range: a fixed range, when sync_len */
 	u32 sync_len;
@@ -211,6 +216,8 @@ extern const char *const sstress_err_names[SSTRESS_NR_ERRS];
 struct sstress_lat {
 	u64 count;
 	u64 sum;
+	/* Sum of each sample cut to 100 ns, dma_map_benchmark's estimator. */
+	u64 sum_100ns;
 	u64 min;
 	u64 max;
 	u32 hist[SSTRESS_HIST_BUCKETS];

@@ -132,12 +132,12 @@ void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
 			sep = ",";
 		}
 	}
-	seq_printf(m, " place=%s sync=%s live=%u segs=%u partial=%d skip_cpu_sync=%d pin=%d hang_ms=%u sync_off=%u sync_len=%u seed=%llu oversize=%d",
+	seq_printf(m, " place=%s sync=%s live=%u segs=%u partial=%d skip_cpu_sync=%d pin=%d hang_ms=%u sync_off=%u sync_len=%u seed=%llu oversize=%d verify=%d",
 		   spec->place == SSTRESS_PLACE_HIGH ? "high" : "any",
 		   sstress_sync_names[spec->sync], spec->live, spec->segs, spec->partial,
 		   spec->skip_cpu_sync, spec->pin, spec->hang_ms, spec->sync_off,
 		   spec->sync_len, spec->seed,
-		   spec->oversize);
+		   spec->oversize, spec->verify);
 }
 
 /* ---- one mapping call, whatever the operation ---- */
@@ -339,9 +339,10 @@ static enum dma_data_direction sstress_pick_dir(struct sstress_thread *t, u64 n)
 	return sstress_dirs[i];
 }
 
-/* Lays out the segments of mapping @k and fills them with CPU data. */
-static void sstress_xfer_prepare(struct sstress_thread *t, unsigned int k,
-				 u64 n, struct sstress_ctx *c)
+/* Lays out the segments of mapping @k: direction, offsets, sizes. */
+static struct sstress_xfer *sstress_xfer_layout(struct sstress_thread *t,
+						unsigned int k, u64 n,
+						struct sstress_ctx *c)
 {
 	const struct sstress_spec *spec = &t->run->spec;
 	struct sstress_xfer *x = &t->xfers[k];
@@ -364,6 +365,21 @@ static void sstress_xfer_prepare(struct sstress_thread *t, unsigned int k,
 		s->cpu = rg->va + PAGE_SIZE + s->offset;
 		s->phys = virt_to_phys(s->cpu);
 		s->bounced = false;
+	}
+	return x;
+}
+
+/* Lays out mapping @k and fills it with CPU data and guards. */
+static void sstress_xfer_prepare(struct sstress_thread *t, unsigned int k,
+				 u64 n, struct sstress_ctx *c)
+{
+	struct sstress_xfer *x = sstress_xfer_layout(t, k, n, c);
+	unsigned int i;
+
+	for (i = 0; i < x->nsegs; i++) {
+		struct sstress_seg *s = &x->segs[i];
+		struct sstress_region *rg = s->rg;
+
 		memcpy(s->cpu - sizeof(rg->guard_lo), rg->guard_lo,
 		       sizeof(rg->guard_lo));
 		memcpy(s->cpu + s->len, rg->guard_hi, sizeof(rg->guard_hi));
@@ -519,6 +535,43 @@ static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
 	}
 }
 
+/*
+ * verify=0: the loop of kernel/dma/map_benchmark.c, so the two compare.
+ * The CPU dirties what goes to the device (as the benchmark's memset),
+ * then map and unmap, each timed; what bounced is still counted.
+ */
+static void sstress_iter_fast(struct sstress_thread *t, u64 iter)
+{
+	const struct sstress_spec *spec = &t->run->spec;
+	struct sstress_ctx c = {
+		.sd = t->run->sd, .st = &t->stats, .op = spec->op,
+	};
+	unsigned int k, i, nlive = 0;
+
+	for (k = 0; k < spec->live; k++) {
+		struct sstress_xfer *x;
+
+		x = sstress_xfer_layout(t, k, iter * spec->live + k, &c);
+		if (x->dir != DMA_FROM_DEVICE)
+			for (i = 0; i < x->nsegs; i++)
+				memset(x->segs[i].cpu, 0x66, x->segs[i].len);
+		x->mapped = sstress_xfer_map(t, x, &c, nlive > 0);
+		if (!x->mapped)
+			continue;
+		nlive++;
+		t->stats.pool_peak = max(t->stats.pool_peak,
+					 sstress_swiotlb_used(&t->run->sd->dev));
+		for (i = 0; i < x->nsegs; i++) {
+			t->stats.bytes_mapped += x->segs[i].len;
+			sstress_check_mapped(&c, &x->segs[i]);
+		}
+	}
+	t->stats.max_live = max_t(u64, t->stats.max_live, nlive);
+	for (k = 0; k < spec->live; k++)
+		if (t->xfers[k].mapped)
+			sstress_xfer_unmap(t, &t->xfers[k]);
+}
+
 /* dma_alloc_coherent(): alignment as promised, data visible both ways. */
 static void sstress_iter_coherent(struct sstress_thread *t)
 {
@@ -558,7 +611,7 @@ static void sstress_iter_coherent(struct sstress_thread *t)
 	t->stats.direct++;
 	/* One memory seen by both sides: the shadows move together. */
 	s->bounced = false;
-	if (s->phys && s->phys == s->dev_phys) {
+	if (t->run->spec.verify && s->phys && s->phys == s->dev_phys) {
 		sstress_cpu_write(&c, s, 0, s->len, (u32)sstress_rand(t));
 		sstress_check_dev_view(&c, s, SSTRESS_CHECK_DATA);
 		sstress_dev_write(&c, s, 0, s->len, (u32)sstress_rand(t));
@@ -587,6 +640,8 @@ static int sstress_thread_fn(void *data)
 	while (!kthread_should_stop() && !sstress_budget_spent(t)) {
 		if (coherent)
 			sstress_iter_coherent(t);
+		else if (!t->run->spec.verify)
+			sstress_iter_fast(t, t->stats.iterations);
 		else
 			sstress_iter_stream(t, t->stats.iterations);
 		t->stats.iterations++;
@@ -665,14 +720,17 @@ static int sstress_region_alloc(struct sstress_thread *t,
 
 	rg->pages = page;
 	rg->va = page_address(page);
-	rg->shadow_cpu = kvmalloc(spec->size_max, GFP_KERNEL);
-	rg->shadow_dev = kvzalloc(spec->size_max, GFP_KERNEL);
-	if (!rg->shadow_cpu || !rg->shadow_dev)
-		return -ENOMEM;
 	t->stats.buffers++;
 	rg->beyond_mask = page_to_phys(page) > reach;
 	if (rg->beyond_mask)
 		t->stats.buffers_beyond_mask++;
+	/* verify=0 never looks at what the sides should see. */
+	if (spec->verify) {
+		rg->shadow_cpu = kvmalloc(spec->size_max, GFP_KERNEL);
+		rg->shadow_dev = kvzalloc(spec->size_max, GFP_KERNEL);
+		if (!rg->shadow_cpu || !rg->shadow_dev)
+			return -ENOMEM;
+	}
 	sstress_pattern_fill(rg->guard_lo, sizeof(rg->guard_lo),
 			     0xa5a5a5a5 + t->idx, 0);
 	sstress_pattern_fill(rg->guard_hi, sizeof(rg->guard_hi),
@@ -703,6 +761,26 @@ static int sstress_thread_alloc(struct sstress_thread *t)
 }
 
 /*
+ * Bytes a run holds for its buffers: the regions, their shadows, the
+ * per-thread bookkeeping. What the report calls the harness's memory.
+ */
+static u64 sstress_run_memory(const struct sstress_spec *spec)
+{
+	u64 per_region = (PAGE_SIZE << get_order(sstress_region_bytes(spec))) +
+			 sizeof(struct sstress_region) +
+			 sizeof(struct sstress_seg) +
+			 sizeof(struct sstress_seg *) +
+			 sizeof(struct scatterlist);
+
+	if (spec->verify)
+		per_region += 2 * (u64)spec->size_max;
+	return spec->threads *
+	       ((u64)sstress_nregions(spec) * per_region +
+		spec->live * sizeof(struct sstress_xfer)) +
+	       struct_size_t(struct sstress_run, threads, spec->threads);
+}
+
+/*
  * Checks what only the device knows, and fills in what depends on it; the
  * parser checked the rest.
  */
@@ -721,9 +799,7 @@ static int sstress_spec_fit_device(struct sstress_dev *sd,
 			       sd->name, spec->size_max, max);
 		return -EINVAL;
 	}
-	mem = (u64)spec->threads * sstress_nregions(spec) *
-	      ((PAGE_SIZE << get_order(sstress_region_bytes(spec))) +
-	       2 * spec->size_max);
+	mem = sstress_run_memory(spec);
 	if (mem > SSTRESS_MAX_RUN_MEMORY) {
 		sstress_reject("%s: run: buffers need %llu bytes, the limit is %u",
 			       sd->name, mem, SSTRESS_MAX_RUN_MEMORY);
@@ -939,6 +1015,8 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "threads_finished: %u\n", finished);
 	seq_printf(m, "iterations: %llu\n", progress);
 	seq_printf(m, "elapsed_ms: %llu\n", (end_ns - run->start_ns) / NSEC_PER_MSEC);
+	seq_printf(m, "run_memory_bytes: %llu\n", sstress_run_memory(&run->spec));
+	seq_printf(m, "run_memory_limit: %u\n", SSTRESS_MAX_RUN_MEMORY);
 	if (state == SSTRESS_RUN_RUNNING && !hung) {
 		/* Counters are merged once threads finish; no verdict yet. */
 		goto out_unlock;

@@ -12,6 +12,7 @@
 
 #include <linux/dma-direct.h>
 #include <linux/module.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -264,6 +265,19 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "bounces: %s\n", bounce);
 }
 
+/*
+ * kernel/dma/map_benchmark.c binds only to platform and PCI devices, not to
+ * ours. With bench_pdev=1 the module registers a driverless platform device
+ * that user space hands to it (driver_override): the same dma-direct path
+ * and default bounce pool as a fake device, so the two loops compare.
+ */
+static bool sstress_bench_pdev_on;
+module_param_named(bench_pdev, sstress_bench_pdev_on, bool, 0444);
+MODULE_PARM_DESC(bench_pdev,
+		 "register platform device " SSTRESS_BENCH_PDEV " for dma_map_benchmark");
+
+static struct platform_device *sstress_bench_pdev;
+
 static int __init sstress_init(void)
 {
 	int ret;
@@ -274,9 +288,24 @@ static int __init sstress_init(void)
 	ret = sstress_ctl_init();
 	if (ret)
 		goto err_bus_unregister;
+	if (sstress_bench_pdev_on) {
+		sstress_bench_pdev =
+			platform_device_register_simple(SSTRESS_BENCH_PDEV,
+							PLATFORM_DEVID_NONE,
+							NULL, 0);
+		if (IS_ERR(sstress_bench_pdev)) {
+			ret = PTR_ERR(sstress_bench_pdev);
+			sstress_bench_pdev = NULL;
+			pr_err("cannot register platform device %s (%d)\n",
+			       SSTRESS_BENCH_PDEV, ret);
+			goto err_ctl_exit;
+		}
+	}
 	pr_info("loaded: report version %d\n", SSTRESS_REPORT_VERSION);
 	return 0;
 
+err_ctl_exit:
+	sstress_ctl_exit();
 err_bus_unregister:
 	bus_unregister(&sstress_bus);
 	return ret;
@@ -288,6 +317,9 @@ static void __exit sstress_exit(void)
 	 * An open control file holds a module reference, so no control call
 	 * can be in flight here and none can create a device any more.
 	 */
+	/* Unbinds dma_map_benchmark first, once its ioctl has returned. */
+	if (sstress_bench_pdev)
+		platform_device_unregister(sstress_bench_pdev);
 	sstress_dev_destroy_all();
 	sstress_ctl_exit();
 	bus_unregister(&sstress_bus);

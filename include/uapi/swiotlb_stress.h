@@ -29,6 +29,12 @@
  */
 #define SSTRESS_REPORT_VERSION	1
 
+/*
+ * Platform device registered with the module parameter bench_pdev=1, for
+ * the kernel's dma_map_benchmark (tools/bench.sh).
+ */
+#define SSTRESS_BENCH_PDEV	"swiotlb_stress_bench"
+
 /* Limits enforced on control writes. */
 #define SSTRESS_NAME_MAX	32	/* device name, including the NUL */
 #define SSTRESS_MAX_DEVICES	64
