@@ -64,6 +64,7 @@ done
 # cell RUN_DIR SCENARIO: the scenario's verdict in one run: pass, fail,
 # xfail (every failure explained by a known finding), skip, hang, panic.
 cell() {
+	[ ! -e "$1/no-results" ] || { echo error; return; }
 	awk -F'\t' -v s="$2" '
 		$1 != s { next }
 		{ n++ }
@@ -91,18 +92,20 @@ verdict_between() {
 	echo "backport verdict: $bn -> $an"
 	awk -F'\t' -v bn="$bn" -v an="$an" '
 		function bad(v) { return v == "fail" || v == "timeout" || v == "panic" }
-		FNR == 1 { file++ }
 		{ k = $1 ": " $2 }
-		file == 1 { bv[k] = $3; bf[k] = $4; br[k] = $5; if (!(k in seen)) { seen[k] = 1; ord[++n] = k } next }
+		FILENAME == ARGV[1] { bv[k] = $3; bf[k] = $4; br[k] = $5; if (!(k in seen)) { seen[k] = 1; ord[++n] = k } next }
 		{ av[k] = $3; af[k] = $4; ar[k] = $5; if (!(k in seen)) { seen[k] = 1; ord[++n] = k } }
 		END {
 			for (i = 1; i <= n; i++) {
 				k = ord[i]; x = (k in bv) ? bv[k] : "absent"; y = (k in av) ? av[k] : "absent"
+				# A "scenario" row exists only when it did not finish.
+				if (k ~ /: scenario$/) { if (x == "absent") x = "pass"; if (y == "absent") y = "pass" }
 				known = bf[k] != "" ? " [" bf[k] "]" : ""
 				if (bad(x) && y == "pass") fixed[++nf] = k known
 				else if (x == "pass" && bad(y)) broke[++nb] = k ": " ar[k] (af[k] != "" ? " [" af[k] "]" : "")
 				else if (bad(x) && bad(y)) still[++ns] = k ": " ar[k] (af[k] != "" ? " [" af[k] "]" : "")
 				else if (x == "pass" && y == "pass") same++
+				else if (x == "skip" && y == "skip") skipped++
 				else other[++no] = k ": " x " -> " y
 			}
 			printf "fixed (failed on %s, passes on %s): %d\n", bn, an, nf
@@ -112,6 +115,7 @@ verdict_between() {
 			printf "still failing on both: %d\n", ns
 			for (i = 1; i <= ns; i++) print "  " still[i]
 			printf "unchanged, passing on both: %d checks\n", same
+			printf "skipped on both: %d checks\n", skipped
 			printf "not compared (skipped or absent on one side): %d\n", no
 			for (i = 1; i <= no; i++) print "  " other[i]
 		}' "$b/checks.tsv" "$a/checks.tsv"
@@ -169,7 +173,8 @@ for i in "${!kernels[@]}"; do
 		worst=$(( worst > 1 ? worst : 1 ))
 		mkdir -p "$d"
 		: > "$d/checks.tsv"
-		echo "kernel: $(basename "$k")" > "$d/report.txt"
+		tail -n 5 "$d.log" > "$d/no-results"
+		echo "kernel: $(basename "$k" | sed 's/^vmlinuz-//')" > "$d/report.txt"
 	fi
 	dirs+=("$d")
 	names+=("$(run_kernel_name "$d")")
@@ -194,7 +199,7 @@ for n in "${names[@]}"; do [ ${#n} -lt $w ] || w=$((${#n} + 2)); done
 		echo
 	done
 	echo
-	echo "pass: every check passed; FAIL: a check failed; skip: nothing to check in that boot (reasons in the kernel's report.txt)"
+	echo "pass: every check passed; FAIL: a check failed; skip: nothing to check in that boot (reasons in the kernel's report.txt); error: no results (set-up failed, see the kernel's log)"
 	echo "xfail/xhang/xpanic: failed, hung or panicked as a known kernel bug in findings/known.tsv explains; hang/panic: the kernel under test stopped"
 	for i in "${!dirs[@]}"; do
 		f=$(awk -F'\t' '$4 != "" { print $4 }' "${dirs[$i]}/checks.tsv" | sort -u | paste -sd' ')
@@ -223,7 +228,7 @@ for s in "${scenarios[@]}"; do
 	for d in "${dirs[@]}"; do
 		case $(cell "$d" "$s") in
 		hang|panic) worst=2 ;;
-		FAIL) worst=$(( worst > 1 ? worst : 1 )) ;;
+		FAIL|error) worst=$(( worst > 1 ? worst : 1 )) ;;
 		xfail|xhang|xpanic) [ $expect = 1 ] || worst=$(( worst > 1 ? worst : 1 )) ;;
 		esac
 	done

@@ -86,6 +86,16 @@ done
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp needs a positive number"
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"
 [ -z "$mem" ] || [[ $mem =~ ^[1-9][0-9]*[MG]$ ]] || die "--mem takes a size like 2G or 6144M"
+# Kernel parameters: a malformed one would boot a kernel that ignores it,
+# or none at all; the ones this tool depends on are checked by grammar.
+for p in $append; do
+	[[ $p =~ ^[A-Za-z0-9_.-]+(=[^[:space:]\'\"]*)?$ ]] || die "--append: '$p' is not a kernel parameter (name or name=value)"
+	case $p in
+	swiotlb=*) [[ $p =~ ^swiotlb=(force|noforce|[1-9][0-9]*(,[1-9][0-9]*)?(,(force|noforce))?)$ ]] ||
+		die "--append: '$p': swiotlb= takes force, noforce or <slabs>[,<areas>][,force|noforce]" ;;
+	mem=*|memmap=*) die "--append: '$p': give guest memory with --mem, not a mem= limit" ;;
+	esac
+done
 
 # ---- build ----
 if [ $host = 1 ]; then
@@ -270,7 +280,7 @@ for s in "${scenarios[@]}"; do
 			finding=$(sst_finding_for "$kver" "$s: $check") ||
 				{ [ "$check" != kernel_log ] || finding=$(sst_finding_for_log "$kver" "$reason"); } ||
 				finding=
-			fixes=$(sst_fingerprints "$check")
+			fixes=$(sst_fingerprints "$check" "$([ "$check" = scenario ] && echo "$verdict" || echo "$reason")")
 		fi
 		[ -z "$finding" ] || reason="$reason [known kernel bug: $finding]"
 		printf '   %-28s %-5s %s\n' "$check" "$verdict" "$reason" >> "$report"

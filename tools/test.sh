@@ -204,6 +204,73 @@ kselftest_in_tree() {
 	done <<< "$tap"
 	[ "$n" -gt 0 ] || result fail "kselftest runner ran the tests" "no results; VM verdict $VM_VERDICT, see $log"
 }
+# The matrix: the default scenarios on every kernel, each booted as it
+# declares, then the backport verdict from the oldest kernel to the newest.
+# Each cell must pass, or fail as a known finding of that kernel explains;
+# and the tool must find every known finding its scenarios reproduce.
+matrix_check() {
+	local -a margs=()
+	local i mout=$out/matrix cellv s k row kglob pat
+	for i in "${!kernels[@]}"; do
+		margs+=(--kernel "${kernels[$i]}")
+		[ -z "${kdirs[$i]}" ] || margs+=(--kdir "${kdirs[$i]}")
+	done
+	[ ${#kernels[@]} != 2 ] || margs+=(--verdict)
+	echo "# matrix: ${#kernels[@]} kernels, default scenarios (tools/matrix.sh)"
+	bash "$SST_TOP/tools/matrix.sh" "${margs[@]}" --expect-known --out "$mout" \
+		> "$out/matrix.log" 2>&1 || true
+	if [ ! -s "$mout/matrix.txt" ]; then
+		result fail "matrix" "no table; see $out/matrix.log"
+		return
+	fi
+	sed 's/^/# /' "$mout/matrix.txt"
+	for i in "${!kernels[@]}"; do
+		d=$mout/k$((i + 1))
+		kver=$(sed -n 's/^kernel: //p' "$d/report.txt" | head -n 1 | cut -d' ' -f1)
+		while read -r s; do
+			[ -n "$s" ] || continue
+			cellv=$(awk -v s="$s" -v c=$((i + 2)) '$1 == s { print $c }' "$mout/matrix.txt" | head -n 1)
+			case $cellv in
+			pass) result pass "matrix $kver: $s" ;;
+			skip) result skip "matrix $kver: $s" "$(grep -a "^$s	" "$d/checks.tsv" | cut -f5 | head -n 1)" ;;
+			xfail|xhang|xpanic)
+				result xfail "matrix $kver: $s" "known kernel bug: $(awk -F'\t' -v s="$s" '$1 == s && $4 != "" { print $4; exit }' "$d/checks.tsv")" ;;
+			*) result fail "matrix $kver: $s" "$cellv; see $d/report.txt" ;;
+			esac
+		done < <(awk 'NR > 1 && NF == 0 { exit } NR > 1 { print $1 }' "$mout/matrix.txt")
+		# What the tool should find here: every known finding whose
+		# result names a scenario of the matrix.
+		while IFS=$'\t' read -r kglob pat row; do
+			[[ -z $kglob || $kglob == \#* ]] && continue
+			# shellcheck disable=SC2053
+			[[ $kver == $kglob ]] || continue
+			s=${pat%%:*}
+			grep -q "^$s " "$mout/matrix.txt" || continue
+			k=
+			while IFS=$'\t' read -r cs cc cv cf _; do
+				# shellcheck disable=SC2053
+				[[ "$cs: $cc" == $pat && $cv != pass && $cv != skip ]] && k=$cf
+			done < "$d/checks.tsv"
+			if [ -n "$k" ]; then
+				result pass "matrix $kver: the tool finds $k ($pat)"
+			else
+				result fail "matrix $kver: the tool finds ${row##*	} ($pat)" "not seen; see $d/report.txt"
+			fi
+		done < "$SST_FINDINGS"
+	done
+	if [ -s "$mout/verdict.txt" ]; then
+		sed 's/^/# /' "$mout/verdict.txt"
+		local nb
+		nb=$(sed -n 's/^broken ([^)]*): //p' "$mout/verdict.txt")
+		if [ "$nb" = 0 ]; then
+			result pass "backport verdict ${kernels[0]##*/} -> ${kernels[1]##*/}: nothing broken"
+		else
+			result fail "backport verdict ${kernels[0]##*/} -> ${kernels[1]##*/}: nothing broken" "$nb checks broke; see $mout/verdict.txt"
+		fi
+	fi
+}
+matrix_check
+
 newest=$(( ${#kernels[@]} - 1 ))
 kselftest_in_tree "${kernels[$newest]}" "${kdirs[$newest]:-$(vm_kdir_for "${kernels[$newest]}")}"
 

@@ -45,6 +45,8 @@ sst_build_selftests() {
 	cp "$SST_TOP"/selftests/*.sh "$out/"
 	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP/include/uapi" \
 		-o "$out/ctl_test" "$SST_TOP/selftests/ctl_test.c"
+	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP/include/uapi" \
+		-o "$out/fuzz_ctl" "$SST_TOP/selftests/fuzz_ctl.c"
 }
 
 # sst_stage_payload DIR KO SELFTESTS_DIR: what goes to /sst in the guest.

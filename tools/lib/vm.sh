@@ -317,7 +317,10 @@ vm_boot() {
 		VM_VERDICT=fail
 		return 1
 	fi
-	if [ $VM_OOPS = 1 ]; then
+	# A soft-lockup report is the watchdog naming a hang, not a crash:
+	# a guest that then stops answering hung.
+	if [ $VM_OOPS = 1 ] && { [ "$qrc" != 124 ] && [ "$qrc" != 137 ] ||
+	     grep -aE "$VM_PANIC_RE" "$log" | grep -qav 'BUG: soft lockup'; }; then
 		VM_VERDICT=panic
 		return 2
 	fi
