@@ -98,8 +98,8 @@ verdict_between() {
 		END {
 			for (i = 1; i <= n; i++) {
 				k = ord[i]; x = (k in bv) ? bv[k] : "absent"; y = (k in av) ? av[k] : "absent"
-				# A "scenario" row exists only when it did not finish.
-				if (k ~ /: scenario$/) { if (x == "absent") x = "pass"; if (y == "absent") y = "pass" }
+				# These rows exist only when a scenario, storm or device did not finish.
+				if (k ~ /: (scenario|[^ ]*\.(storm|start|create))$/) { if (x == "absent") x = "pass"; if (y == "absent") y = "pass" }
 				known = bf[k] != "" ? " [" bf[k] "]" : ""
 				if (bad(x) && y == "pass") fixed[++nf] = k known
 				else if (x == "pass" && bad(y)) broke[++nb] = k ": " ar[k] (af[k] != "" ? " [" af[k] "]" : "")

@@ -160,7 +160,18 @@ done
 # kernel, with its series' source tree (linux-source-<series>).
 kselftest_in_tree() {
 	local kernel=$1 kdir=$2 series tarball src tree log ko
-	series=$(basename "$kernel" | sed -E 's/^vmlinuz-([0-9]+\.[0-9]+).*/\1/')
+	series=$(cat "$kdir/include/config/kernel.release" 2>/dev/null || basename "$kernel")
+	series=$(sed -E 's/^(vmlinuz-)?([0-9]+\.[0-9]+).*/\2/' <<< "$series")
+	if ! [[ $series =~ ^[0-9]+\.[0-9]+$ ]]; then
+		result skip "kselftest in a kernel tree" "cannot tell the kernel series of $kernel"
+		return
+	fi
+	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+		# The kselftest build copies with rsync; the tree comes from
+		# Debian's source package.
+		vm_need_packages rsync xz-utils "linux-source-$series" ||
+			{ result fail "kselftest in a kernel tree" "cannot install rsync, xz-utils, linux-source-$series"; return; }
+	fi
 	src=${SST_CACHE:-/var/tmp/swiotlb_stress}/src/linux-$series
 	if [ ! -f "$src/tools/testing/selftests/lib.mk" ]; then
 		tarball=$(ls /usr/src/linux-source-"$series".tar.* 2>/dev/null | head -n 1)
