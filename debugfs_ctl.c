@@ -171,8 +171,13 @@ static int sstress_parse_name(const char *name, const char *what)
 			       SSTRESS_NAME_MAX - 1);
 		return -EINVAL;
 	}
+	/*
+	 * The kernel's isalnum() takes Latin-1 letters (0xc0-0xff) too:
+	 * ASCII only, or a name could hold bytes no shell or path expects.
+	 */
 	for (i = 0; i < len; i++) {
-		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-') {
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && name[i] != '_' && name[i] != '-')) {
 			sstress_reject("%s: name may hold only [A-Za-z0-9_-]",
 				       what);
 			return -EINVAL;

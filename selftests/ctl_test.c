@@ -130,6 +130,39 @@ static void device_list(char *out, size_t size)
 		free(names);
 }
 
+/* Under kernel lockdown: why the control files cannot be used, or NULL. */
+static const char *lockdown_reason(void)
+{
+	static char why[256];
+	char lvl[128] = "", *b, *e;
+	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
+	int fd;
+
+	if (!f)
+		return NULL;
+	if (!fgets(lvl, sizeof(lvl), f))
+		lvl[0] = '\0';
+	fclose(f);
+	b = strchr(lvl, '[');
+	e = b ? strchr(b, ']') : NULL;
+	if (!e || !strncmp(b, "[none]", 6))
+		return NULL;
+	*e = '\0';
+	if (access(ROOT, F_OK)) {
+		snprintf(why, sizeof(why), "kernel lockdown (%s): the module is not loaded (lockdown refuses unsigned modules)",
+			 b + 1);
+		return why;
+	}
+	fd = open(ROOT "/" SSTRESS_FILE_NEW_DEVICE, O_WRONLY);
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	snprintf(why, sizeof(why), "kernel lockdown (%s): module loaded, but debugfs writes to its control files are refused (%s)",
+		 b + 1, strerror(errno));
+	return why;
+}
+
 struct bad_write {
 	const char *file;
 	const char *line;
@@ -158,6 +191,10 @@ static const struct bad_write bad_writes[] = {
 	{ SSTRESS_FILE_NEW_DEVICE, "\n", EINVAL, "empty line" },
 	{ SSTRESS_FILE_DEL_DEVICE, "nosuch", ENODEV, "no such device" },
 	{ SSTRESS_FILE_DEL_DEVICE, "a b", EINVAL, "two names" },
+	/* Found by fuzz_ctl: the kernel's isalnum() takes Latin-1 letters. */
+	{ SSTRESS_FILE_NEW_DEVICE, "name=\xe9t\xe9 profile=nvme", EINVAL, "Latin-1 letters in a name" },
+	{ SSTRESS_FILE_NEW_DEVICE, "name=x\xff profile=nvme", EINVAL, "byte 0xff in a name" },
+	{ SSTRESS_FILE_DEL_DEVICE, "\xe9t\xe9", EINVAL, "Latin-1 letters in a del_device name" },
 	{ "devices/t_nvme/run", "threads=0", EINVAL, "zero threads" },
 	{ "devices/t_nvme/run", "threads=65", EINVAL, "too many threads" },
 	{ "devices/t_nvme/run", "size=0", EINVAL, "zero size" },
@@ -186,6 +223,8 @@ int main(void)
 	int err;
 
 	ksft_print_header();
+	if (lockdown_reason())
+		ksft_exit_skip("%s\n", lockdown_reason());
 	if (access(ROOT, F_OK))
 		ksft_exit_skip("%s missing: module not loaded\n", ROOT);
 	ksft_set_plan(14 + sizeof(bad_writes) / sizeof(bad_writes[0]));
