@@ -166,6 +166,13 @@ static unsigned long sstress_attrs(const struct sstress_spec *spec)
 	return attrs;
 }
 
+/*
+ * Mappings live now, of every thread of every run: a thread that holds
+ * none may still find the shared pool full of the others' mappings, and
+ * that failure is "pool_full", not "unexpected".
+ */
+static atomic_long_t sstress_live_maps = ATOMIC_LONG_INIT(0);
+
 static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 			     const struct sstress_ctx *c, bool pool_busy)
 {
@@ -192,9 +199,11 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 		n = dma_map_sg_attrs(dev, x->sgl, x->nsegs, x->dir, attrs);
 		sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 		if (!n) {
-			sstress_count_map_error(c, s->len, s->phys, pool_busy);
+			sstress_count_map_error(c, s->len, s->phys, pool_busy ||
+						atomic_long_read(&sstress_live_maps));
 			return false;
 		}
+		atomic_long_inc(&sstress_live_maps);
 		/* dma-direct never merges entries; anything else is a bug. */
 		if (n != x->nsegs)
 			sstress_record_failure(c, SSTRESS_CHECK_DATA, s, 0, NULL,
@@ -208,9 +217,11 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 	}
 	sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 	if (dma_mapping_error(dev, s->dma)) {
-		sstress_count_map_error(c, s->len, s->phys, pool_busy);
+		sstress_count_map_error(c, s->len, s->phys, pool_busy ||
+					atomic_long_read(&sstress_live_maps));
 		return false;
 	}
+	atomic_long_inc(&sstress_live_maps);
 	return true;
 }
 
@@ -235,6 +246,7 @@ static void sstress_xfer_unmap(struct sstress_thread *t, struct sstress_xfer *x)
 		break;
 	}
 	sstress_lat_add(&t->stats.lat_unmap, sstress_op_end(t, t0));
+	atomic_long_dec(&sstress_live_maps);
 	x->mapped = false;
 }
 
