@@ -59,7 +59,14 @@ sst_unusable_reason() {
 		mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 	if [ -r /sys/kernel/security/lockdown ] &&
 	   ! grep -q '\[none\]' /sys/kernel/security/lockdown; then
-		echo "kernel lockdown ($(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/security/lockdown)) refuses unsigned modules and debugfs writes"
+		# Say what lockdown refused here: the module (unsigned), or
+		# only the debugfs writes (a signed or already loaded module).
+		lvl=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/security/lockdown)
+		if why=$(sst_load_module); then
+			echo "kernel lockdown ($lvl): module loaded, but debugfs writes to its control files are refused"
+		else
+			echo "kernel lockdown ($lvl): the module was refused ($(echo "$why" | tail -n 1)); debugfs writes would be too"
+		fi
 		return
 	fi
 }
