@@ -504,7 +504,7 @@ def report(out, kernels):
                 L.append("      %s %s: %d cells, ratio median %.2f (min %.2f, max %.2f), %d within %.2f, %d below 1.00; the benchmark's own max/min over its rounds: median x%s" % (
                     kname, path, len(rs), median(rs), min(rs), max(rs), n_ok, TARGET_BENCH,
                     len([r for r in rs if r < 1.0]), fmt(median(sp))))
-        L.append("      (a benchmark that moves by more than 5%% between its own rounds cannot resolve a 5% target: the ratios fall on both sides of 1)")
+        L.append("      (a benchmark that moves by more than 5% between its own rounds cannot resolve a 5% target: the ratios fall on both sides of 1)")
         J["targets"]["storm_vs_bench"] = {"limit": TARGET_BENCH, "met": not over,
                                           "cells": len(all_sum), "worst": worst[2],
                                           "summary": summ}
