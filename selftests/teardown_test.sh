@@ -33,7 +33,13 @@ ktap_plan 6
 ncpu=$(grep -c ^processor /proc/cpuinfo)
 kml=$SST_DEBUGFS/kmemleak
 [ -e "$kml" ] || kml=
-ktap_print "$cycles cycles, $ncpu CPUs, kmemleak ${kml:+every $scan_every cycle(s)}${kml:-not in this kernel}"
+if [ -n "$kml" ]; then
+	ktap_print "$cycles cycles, $ncpu CPUs, kmemleak scan every $scan_every cycle(s)"
+else
+	ktap_print "$cycles cycles, $ncpu CPUs, no kmemleak in this kernel"
+fi
+# Seconds since boot, to 10 ms.
+now_cs() { sed 's/ .*//; s/\.//' /proc/uptime; }
 
 # A random number in 0..$1-1, from the kernel.
 rnd() { echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 )); }
@@ -60,25 +66,30 @@ profiles="nvme legacy sas custom"
 i=0
 while [ $i -lt "$cycles" ]; do
 	i=$((i + 1))
+	c0=$(now_cs)
 	why=$(sst_load_module) || { bad_action=$((bad_action + 1)); ktap_print "cycle $i: module does not load: $why"; break; }
 	devs="td_a td_b"
 	for d in $devs; do
 		p=$(echo $profiles | cut -d' ' -f$(( $(rnd 4) + 1 )))
 		sst_new_device "$d" "profile=$p" || { ktap_print "cycle $i: new_device $d profile=$p failed"; bad_action=$((bad_action + 1)); }
 	done
-	# Every CPU busy: one pinned thread per CPU on each device.
+	# Every CPU busy: td_a has one pinned thread per CPU, td_b one more
+	# thread wherever the scheduler puts it (more would starve this
+	# shell under TCG and gain nothing).
 	for d in $devs; do
 		case $(rnd 3) in
 		0) spec="op=map_sg segs=4 size_min=512 size_max=16384" ;;
 		1) spec="op=alloc_coherent size_min=4096 size_max=65536" ;;
 		*) spec="op=map_single size_min=1 size_max=65536 offset=random" ;;
 		esac
-		sst_start "$d" "$spec threads=$ncpu pin=1 live=8 duration_ms=600000" ||
+		if [ "$d" = td_a ]; then thr="threads=$ncpu pin=1"; else thr="threads=1"; fi
+		sst_start "$d" "$spec $thr live=8 duration_ms=600000" ||
 			{ ktap_print "cycle $i: run on $d refused: $spec"; bad_action=$((bad_action + 1)); }
 	done
 	ms=$(rnd "$max_ms")
 	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-	case $(rnd 3) in
+	action=$(rnd 3)
+	case $action in
 	0)
 		# Destroy: a running device refuses; stop and delete race.
 		n_destroy=$((n_destroy + 1))
@@ -132,9 +143,12 @@ while [ $i -lt "$cycles" ]; do
 		bad_splat=$((bad_splat + 1))
 		nsplat=$now
 	fi
+	c1=$(now_cs)
 	if [ -n "$kml" ] && [ $((i % scan_every)) = 0 ]; then
 		kmemleak_report || { ktap_print "cycle $i: kmemleak reports the above"; bad_leak=$((bad_leak + 1)); }
 	fi
+	c2=$(now_cs)
+	ktap_print "cycle $i: $(echo "destroy rmmod stop" | cut -d' ' -f$((action + 1))) after $ms ms; cycle $(( (c1 - c0) / 100 )).$(( (c1 - c0) % 100 / 10 )) s, kmemleak scan $(( (c2 - c1) / 100 )) s"
 	done_cycles=$i
 done
 
