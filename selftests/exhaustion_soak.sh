@@ -9,6 +9,7 @@
 # back to its baseline once the storms end.
 # Needs a boot with a small forced pool, e.g. swiotlb=1024,force.
 
+# shellcheck disable=SC2034 # read by functions.sh
 SST_TEST_NAME=exhaustion_soak
 . "$(dirname "$0")/functions.sh"
 
@@ -80,7 +81,7 @@ while [ $(( $(cut -d. -f1 /proc/uptime) - t0 )) -lt "$secs" ]; do
 	wfull=0
 	for d in ex_leg ex_nvme; do
 		st=$(sst_dev_file $d stats)
-		[ "$(sst_key "$st" state)" = done ] && [ "$(sst_key "$st" check_hang)" != fail ] ||
+		[ "$(sst_key "$st" state)" = "done" ] && [ "$(sst_key "$st" check_hang)" != fail ] ||
 			{ bad_state=$((bad_state + 1)); ktap_print "window $windows: $d state $(sst_key "$st" state), check_hang $(sst_key "$st" check_hang)"; }
 		[ "$(sst_key "$st" check_errors)" = pass ] || bad_checks=$((bad_checks + 1))
 		maps=$((maps + $(sst_key "$st" maps)))

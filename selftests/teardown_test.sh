@@ -12,6 +12,7 @@
 # always after the last; kmemleak reports only objects older than 5 s, so
 # the last scan waits that long.
 
+# shellcheck disable=SC2034 # read by functions.sh
 SST_TEST_NAME=teardown_test
 . "$(dirname "$0")/functions.sh"
 
