@@ -3,10 +3,12 @@
  * The checks: what each side of a mapping must see, and the verdicts drawn
  * from the counts.
  *
- * The device side: on the dma-direct/SWIOTLB path a device reaches the
- * memory at dma_to_phys(dev, dma). The harness reads and writes there as
- * the device would, so it sees the bounce slot when a mapping bounced and
- * the CPU buffer when it did not.
+ * The device side: a device reaches the memory at its bus address, which
+ * sstress_dma_to_phys() turns into a page (dma_to_phys() on the
+ * dma-direct/SWIOTLB path, the m2p table under Xen PV; see compat.h). The
+ * harness reads and writes there as the device would, a bus page at a
+ * time, so it sees the bounce slot when a mapping bounced and the CPU
+ * buffer when it did not.
  *
  * Each region keeps two shadows: what the CPU buffer and what the device
  * view should hold, byte by byte. Writes update a shadow; the DMA API's
@@ -138,30 +140,31 @@ void sstress_record_failure(const struct sstress_ctx *c,
 }
 
 /*
- * Walks the device's view of a segment's bytes [off, off + len) a page at a
- * time. With @src it writes them (a device write); otherwise it compares
- * them with @expect and returns the index of the first bad byte, copying
- * what it saw to @seen, or -1.
+ * Walks the device's view of a segment's bytes [off, off + len) a bus page
+ * at a time: consecutive bus pages need not be consecutive physical pages
+ * (Xen PV). With @src it writes them (a device write); otherwise it
+ * compares them with @expect and returns the index of the first bad byte,
+ * copying what it saw to @seen, or -1.
  */
 static long sstress_dev_walk(struct sstress_dev *sd, const struct sstress_seg *s,
 			     u32 off, u32 len, const u8 *src,
 			     const u8 *expect, u8 *seen)
 {
-	phys_addr_t phys = s->dev_phys + off;
 	u32 done = 0;
 
 	while (done < len) {
-		unsigned long pfn = PHYS_PFN(phys + done);
-		size_t in_page = offset_in_page(phys + done);
+		phys_addr_t phys = sstress_dma_to_phys(&sd->dev,
+						       s->dma + off + done);
+		size_t in_page = offset_in_page(phys);
 		u32 chunk = min_t(size_t, len - done, PAGE_SIZE - in_page);
 		long bad = -1;
 		u8 *va;
 		u32 j;
 
-		/* A device address outside RAM is itself a failure. */
-		if (!pfn_valid(pfn))
+		/* A device address outside this kernel's RAM is a failure. */
+		if (phys == SSTRESS_NO_PHYS || !pfn_valid(PHYS_PFN(phys)))
 			return off + done;
-		va = sstress_kmap(pfn_to_page(pfn));
+		va = sstress_kmap(pfn_to_page(PHYS_PFN(phys)));
 		if (src) {
 			memcpy(va + in_page, src + done, chunk);
 		} else if (memcmp(va + in_page, expect + done, chunk)) {
@@ -227,7 +230,12 @@ void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s)
 	unsigned int align = dma_get_min_align_mask(&sd->dev);
 
 	st->segments++;
-	s->dev_phys = dma_to_phys(&sd->dev, s->dma);
+	/*
+	 * Under Xen the translation keeps only this domain's own frames, and
+	 * the m2p and p2m are each other's inverse there: the device reaches
+	 * the CPU buffer exactly when its bus address is the buffer's.
+	 */
+	s->dev_phys = sstress_dma_to_phys(&sd->dev, s->dma);
 	s->bounced = s->dev_phys != s->phys;
 	s->wr_off = 0;
 	s->wr_len = 0;
@@ -238,7 +246,8 @@ void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s)
 	st->bounced++;
 	if (sstress_dev_is_bounce_forced(sd))
 		st->bounced_force++;
-	else if (s->phys + s->len - 1 > sstress_dev_reach(sd))
+	else if (sstress_bus_beyond(&sd->dev, s->phys, s->len,
+				    sstress_dev_reach(sd)))
 		st->bounced_mask++;
 	else
 		st->bounced_other++;
@@ -349,7 +358,7 @@ void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 	struct device *dev = &sd->dev;
 	unsigned int align = dma_get_min_align_mask(dev);
 	bool bounce = sstress_dev_is_bounce_forced(sd) ||
-		      phys + size - 1 > sstress_dev_reach(sd);
+		      sstress_bus_beyond(dev, phys, size, sstress_dev_reach(sd));
 	enum sstress_err err;
 
 	c->st->map_errors++;

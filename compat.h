@@ -23,9 +23,15 @@
 #define _SSTRESS_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
 #include <linux/dma-mapping.h>
 #include <linux/swiotlb.h>
+#include <xen/xen.h>
+#ifdef CONFIG_XEN_PV
+#include <asm/xen/page.h>
+#endif
 
 /* Number of 2 KiB slots in the bounce pool this device would use. */
 static inline unsigned long sstress_swiotlb_nslabs(struct device *dev)
@@ -80,6 +86,121 @@ static inline size_t sstress_dma_opt_mapping_size(struct device *dev)
 #define sstress_kmap(page)	page_address(page)
 #define sstress_kunmap(addr)	((void)(addr))
 #endif
+
+/*
+ * Bus addresses: what a device is handed, and which memory that is.
+ *
+ * On the dma-direct path a bus address is the physical address (give or
+ * take a DMA offset), and dma_to_phys() undoes phys_to_dma(). In a Xen PV
+ * domain (dom0 is one) the kernel's physical addresses are pseudo-physical:
+ * the domain's own numbering of its pages. Devices see machine addresses.
+ * x86 then installs xen_swiotlb_dma_ops as the DMA ops of every device,
+ * and those hand out machine addresses (xen_phys_to_dma() in
+ * drivers/xen/swiotlb-xen.c). dma_to_phys() of a machine address names an
+ * unrelated pseudo-physical page: a harness that followed it would read and
+ * write memory that is neither the buffer nor its bounce slot.
+ *
+ * So under Xen PV, for a device with DMA ops, the helpers below translate
+ * as swiotlb-xen does: phys -> machine through the p2m table, machine ->
+ * phys through Xen's m2p table, keeping only frames that map back to this
+ * domain (bfn_to_local_pfn(), as xen_swiotlb_find_pool() does), so a frame
+ * that is not the domain's own (foreign, identity-mapped I/O, not RAM)
+ * never becomes a page to touch. The tables and inlines are the kernel's
+ * own (asm/xen/page.h; machine_to_phys_mapping, xen_p2m_addr & co. are
+ * exported) in 6.1 and 6.12 alike. Elsewhere they are dma-direct's.
+ */
+#define SSTRESS_NO_PHYS		((phys_addr_t)-1)
+
+/* The device's bus addresses are Xen machine addresses (xen-swiotlb). */
+static inline bool sstress_xen_bus(struct device *dev)
+{
+	return IS_ENABLED(CONFIG_XEN_PV) && xen_pv_domain() && get_dma_ops(dev);
+}
+
+/* The bus address at which @dev reaches physical address @phys unbounced. */
+static inline dma_addr_t sstress_phys_to_dma(struct device *dev,
+					     phys_addr_t phys)
+{
+#ifdef CONFIG_XEN_PV
+	if (sstress_xen_bus(dev))
+		return phys_to_dma(dev, PFN_PHYS(pfn_to_bfn(PHYS_PFN(phys))) |
+				   offset_in_page(phys));
+#endif
+	return phys_to_dma(dev, phys);
+}
+
+/*
+ * The physical address of the memory @dev reaches at bus address @dma, or
+ * SSTRESS_NO_PHYS when that is none of this kernel's memory. Exact for
+ * @dma's page only: the next bus page may be another physical page.
+ */
+static inline phys_addr_t sstress_dma_to_phys(struct device *dev, dma_addr_t dma)
+{
+	phys_addr_t phys = dma_to_phys(dev, dma);
+
+#ifdef CONFIG_XEN_PV
+	if (sstress_xen_bus(dev)) {
+		unsigned long pfn = bfn_to_local_pfn(PHYS_PFN(phys));
+
+		if (pfn == (unsigned long)-1)
+			return SSTRESS_NO_PHYS;
+		phys = PFN_PHYS(pfn) | offset_in_page(phys);
+	}
+#endif
+	return phys;
+}
+
+/*
+ * Whether some byte of the CPU buffer [phys, phys + len) has a bus address
+ * beyond @reach: a buffer @dev needs bounced for its mask. Under Xen a
+ * buffer contiguous in physical memory need not be in machine memory, so
+ * every page is looked at.
+ */
+static inline bool sstress_bus_beyond(struct device *dev, phys_addr_t phys,
+				      size_t len, u64 reach)
+{
+	phys_addr_t end = phys + len - 1, p;
+
+	if (!len)
+		return false;
+	if (!sstress_xen_bus(dev))
+		return sstress_phys_to_dma(dev, end) > reach;
+	for (p = phys; p <= end; p = PFN_PHYS(PHYS_PFN(p) + 1))
+		if (sstress_phys_to_dma(dev, min(end, p | ~PAGE_MASK)) > reach)
+			return true;
+	return false;
+}
+
+/*
+ * Under Xen PV with xen-swiotlb: the highest machine address of this
+ * domain's RAM, which decides what a device mask must reach (and what
+ * dma_get_required_mask(), a flat 32 bits from xen-swiotlb, does not say).
+ * 0 elsewhere. Walks the p2m entries of every node's span: frames that are
+ * missing (ballooned out), identity (holes, I/O) or foreign are not RAM.
+ */
+static inline u64 sstress_xen_mem_top(struct device *dev)
+{
+	u64 top = 0;
+#ifdef CONFIG_XEN_PV
+	unsigned long pfn, mfn;
+	int nid;
+
+	if (!sstress_xen_bus(dev))
+		return 0;
+	for_each_online_node(nid) {
+		for (pfn = node_start_pfn(nid); pfn < node_end_pfn(nid); pfn++) {
+			mfn = __pfn_to_mfn(pfn);
+			if (mfn == INVALID_P2M_ENTRY ||
+			    (mfn & (FOREIGN_FRAME_BIT | IDENTITY_FRAME_BIT)))
+				continue;
+			top = max_t(u64, top, PFN_PHYS(mfn + 1) - 1);
+			if (!(pfn % (1UL << 18)))
+				cond_resched();
+		}
+	}
+#endif
+	return top;
+}
 
 /* bus_register() takes a const bus_type since 6.4. */
 #ifdef SSTRESS_HAVE_CONST_BUS_TYPE

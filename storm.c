@@ -530,7 +530,8 @@ static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
 	/* A failed max_size map on an idle pool is that check's failure. */
 	if (spec->op == SSTRESS_OP_MAX_SIZE && !t->xfers[0].mapped &&
 	    (sstress_dev_is_bounce_forced(c.sd) ||
-	     t->xfers[0].segs[0].phys > sstress_dev_reach(c.sd))) {
+	     sstress_bus_beyond(&c.sd->dev, t->xfers[0].segs[0].phys,
+				t->xfers[0].segs[0].len, sstress_dev_reach(c.sd)))) {
 		c.dir = t->xfers[0].dir;
 		t->stats.checked[SSTRESS_CHECK_MAX_MAPPING]++;
 		sstress_record_failure(&c, SSTRESS_CHECK_MAX_MAPPING,
@@ -619,7 +620,7 @@ static void sstress_iter_coherent(struct sstress_thread *t)
 	}
 	s->cpu = cpu;
 	s->phys = virt_addr_valid(cpu) ? virt_to_phys(cpu) : 0;
-	s->dev_phys = dma_to_phys(dev, s->dma);
+	s->dev_phys = sstress_dma_to_phys(dev, s->dma);
 	/* "aligned to the smallest PAGE_SIZE order >= size" (DMA-API-HOWTO) */
 	align = PAGE_SIZE << get_order(s->len);
 	t->stats.checked[SSTRESS_CHECK_OFFSET]++;
@@ -715,6 +716,7 @@ static int sstress_region_alloc(struct sstress_thread *t,
 				struct sstress_region *rg)
 {
 	const struct sstress_spec *spec = &t->run->spec;
+	struct device *dev = &t->run->sd->dev;
 	u64 reach = sstress_dev_reach(t->run->sd);
 	struct page *rejected[SSTRESS_PLACE_TRIES];
 	unsigned int nrejected = 0, i;
@@ -725,7 +727,8 @@ static int sstress_region_alloc(struct sstress_thread *t,
 		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
 				   rg->order);
 		if (!page || spec->place != SSTRESS_PLACE_HIGH ||
-		    page_to_phys(page) > reach ||
+		    sstress_bus_beyond(dev, page_to_phys(page),
+				       PAGE_SIZE << rg->order, reach) ||
 		    nrejected == SSTRESS_PLACE_TRIES)
 			break;
 		rejected[nrejected++] = page;
@@ -740,7 +743,8 @@ static int sstress_region_alloc(struct sstress_thread *t,
 	rg->pages = page;
 	rg->va = page_address(page);
 	t->stats.buffers++;
-	rg->beyond_mask = page_to_phys(page) > reach;
+	rg->beyond_mask = sstress_bus_beyond(dev, page_to_phys(page),
+					     PAGE_SIZE << rg->order, reach);
 	if (rg->beyond_mask)
 		t->stats.buffers_beyond_mask++;
 	/* verify=0 never looks at what the sides should see. */

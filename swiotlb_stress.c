@@ -233,14 +233,22 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 	u64 reach = sstress_dev_reach(sd);
 	bool forced = sstress_dev_is_bounce_forced(sd);
 	unsigned long nslabs = sstress_swiotlb_nslabs(dev);
+	/*
+	 * Under Xen PV the required mask is xen-swiotlb's flat 32 bits,
+	 * whatever the machine addresses of the domain's RAM: use those.
+	 */
+	u64 xen_top = sstress_xen_mem_top(dev);
+	u64 top = xen_top ?: sd->required_mask;
 	const char *bounce;
 
 	/* Which buffers this device's streaming mappings bounce. */
 	if (forced)
 		bounce = "all (swiotlb=force)";
-	else if (sd->required_mask > reach && nslabs)
+	else if (xen_top > reach && nslabs)
+		bounce = "above-mask (Xen PV: RAM at machine addresses beyond dma_mask bounces)";
+	else if (top > reach && nslabs)
 		bounce = "above-mask (memory beyond dma_mask bounces)";
-	else if (sd->required_mask > reach)
+	else if (top > reach)
 		bounce = "none (memory beyond dma_mask, but no bounce pool: mappings there fail)";
 	else
 		bounce = "none (dma_mask reaches all memory)";
@@ -255,6 +263,10 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "bus_dma_limit: %#llx\n", (u64)dev->bus_dma_limit);
 	seq_printf(m, "required_mask: %#llx\n", sd->required_mask);
 	seq_printf(m, "required_mask_bits: %d\n", fls64(sd->required_mask));
+	seq_printf(m, "bus_addresses: %s\n", sstress_xen_bus(dev) ?
+		   "xen-machine (xen-swiotlb)" : "dma-direct");
+	if (xen_top)
+		seq_printf(m, "xen_ram_top: %#llx\n", xen_top);
 	seq_printf(m, "min_align_mask: %#x\n", dma_get_min_align_mask(dev));
 	seq_printf(m, "max_segment_size: %u\n", dma_get_max_seg_size(dev));
 	seq_printf(m, "segment_boundary: %#lx\n", dma_get_seg_boundary(dev));
