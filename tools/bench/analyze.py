@@ -379,6 +379,9 @@ def report(out, kernels):
                              (s0["too_large"], s0["maps"]))
             elif s0.get("state") != "done":
                 notes.append("storm %s" % s0.get("state"))
+            for nm, sx in (("verify=0", s0), ("verify=1", s1)):
+                if sx.get("state") == "done" and not sx.get("maps"):
+                    notes.append("%s: no iteration ran (the thread got no CPU within the run)" % nm)
             if c["path_ok"] is False:
                 notes.append("PATH MISMATCH bounced=%d direct=%d" % (s0["bounced"], s0["direct"]))
             if s0.get("unexpected"):
