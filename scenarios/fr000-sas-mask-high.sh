@@ -18,4 +18,4 @@ else
 fi
 scn_expect_key sas0 config dma_mask_bits "$want" "required mask is $req bits, so mpt3sas takes $want"
 scn_storm sas0 "op=map_sg segs=16 threads=$(sst_ncpus) iterations=256 size_min=4096 size_max=65536 place=high dir=all" &&
-scn_expect_key sas0 stats bounced 0 "a 64-bit mask reaches every buffer: nothing bounces"
+scn_expect_key sas0 stats bounced 0 "the $want-bit mask mpt3sas chose must reach every buffer: nothing should bounce"
