@@ -3,12 +3,12 @@
  * The checks: what each side of a mapping must see, and the verdicts drawn
  * from the counts.
  *
- * The device side: a device reaches the memory at its bus address, which
- * sstress_dma_to_phys() turns into a page (dma_to_phys() on the
- * dma-direct/SWIOTLB path, the m2p table under Xen PV; see compat.h). The
- * harness reads and writes there as the device would, a bus page at a
- * time, so it sees the bounce slot when a mapping bounced and the CPU
- * buffer when it did not.
+ * The device side is a backend's (struct sstress_backend). The CPU
+ * backend: on the dma-direct/SWIOTLB path a device reaches the memory at
+ * dma_to_phys(dev, dma). The harness reads and writes there as the device
+ * would, so it sees the bounce slot when a mapping bounced and the CPU
+ * buffer when it did not. The edu backend (edu.c) has a real device's DMA
+ * engine do the same through the DMA address.
  *
  * Each region keeps two shadows: what the CPU buffer and what the device
  * view should hold, byte by byte. Writes update a shadow; the DMA API's
@@ -140,21 +140,18 @@ void sstress_record_failure(const struct sstress_ctx *c,
 }
 
 /*
- * Walks the device's view of a segment's bytes [off, off + len) a bus page
- * at a time: consecutive bus pages need not be consecutive physical pages
- * (Xen PV). With @src it writes them (a device write); otherwise it
- * compares them with @expect and returns the index of the first bad byte,
- * copying what it saw to @seen, or -1.
+ * The CPU backend: walks the memory the device reaches a bus page at a
+ * time (consecutive bus pages need not be consecutive pages: IOMMU, Xen
+ * PV); see struct sstress_backend for the contract.
  */
-static long sstress_dev_walk(struct sstress_dev *sd, const struct sstress_seg *s,
+static long sstress_cpu_walk(struct sstress_dev *sd, const struct sstress_seg *s,
 			     u32 off, u32 len, const u8 *src,
 			     const u8 *expect, u8 *seen)
 {
 	u32 done = 0;
 
 	while (done < len) {
-		phys_addr_t phys = sstress_dma_to_phys(&sd->dev,
-						       s->dma + off + done);
+		phys_addr_t phys = sstress_dev_phys(sd, s->dma + off + done);
 		size_t in_page = offset_in_page(phys);
 		u32 chunk = min_t(size_t, len - done, PAGE_SIZE - in_page);
 		long bad = -1;
@@ -180,6 +177,18 @@ static long sstress_dev_walk(struct sstress_dev *sd, const struct sstress_seg *s
 		done += chunk;
 	}
 	return -1;
+}
+
+const struct sstress_backend sstress_backend_cpu = {
+	.name = "cpu",
+	.walk = sstress_cpu_walk,
+};
+
+static long sstress_dev_walk(struct sstress_dev *sd, const struct sstress_seg *s,
+			     u32 off, u32 len, const u8 *src,
+			     const u8 *expect, u8 *seen)
+{
+	return sd->backend->walk(sd, s, off, len, src, expect, seen);
 }
 
 /* The CPU writes pattern @tag into bytes [off, off + len) of the mapping. */
@@ -227,15 +236,10 @@ void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s)
 {
 	struct sstress_dev *sd = c->sd;
 	struct sstress_stats *st = c->st;
-	unsigned int align = dma_get_min_align_mask(&sd->dev);
+	unsigned int align = dma_get_min_align_mask(sd->dma_dev);
 
 	st->segments++;
-	/*
-	 * Under Xen the translation keeps only this domain's own frames, and
-	 * the m2p and p2m are each other's inverse there: the device reaches
-	 * the CPU buffer exactly when its bus address is the buffer's.
-	 */
-	s->dev_phys = sstress_dma_to_phys(&sd->dev, s->dma);
+	s->dev_phys = sstress_dev_phys(sd, s->dma);
 	s->bounced = s->dev_phys != s->phys;
 	s->wr_off = 0;
 	s->wr_len = 0;
@@ -246,7 +250,7 @@ void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s)
 	st->bounced++;
 	if (sstress_dev_is_bounce_forced(sd))
 		st->bounced_force++;
-	else if (sstress_bus_beyond(&sd->dev, s->phys, s->len,
+	else if (sstress_bus_beyond(sd->dma_dev, s->phys, s->len,
 				    sstress_dev_reach(sd)))
 		st->bounced_mask++;
 	else
@@ -355,7 +359,7 @@ void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 			     phys_addr_t phys, bool pool_busy)
 {
 	struct sstress_dev *sd = c->sd;
-	struct device *dev = &sd->dev;
+	struct device *dev = sd->dma_dev;
 	unsigned int align = dma_get_min_align_mask(dev);
 	bool bounce = sstress_dev_is_bounce_forced(sd) ||
 		      sstress_bus_beyond(dev, phys, size, sstress_dev_reach(sd));
@@ -448,7 +452,7 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 		}
 		switch (ck) {
 		case SSTRESS_CHECK_OFFSET:
-			if (!dma_get_min_align_mask(&sd->dev))
+			if (!dma_get_min_align_mask(sd->dma_dev))
 				skip = "device has no min_align_mask: no offset to keep";
 			else if (!tot->bounced)
 				skip = "nothing bounced: no swiotlb=force, no buffer beyond mask";

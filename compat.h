@@ -43,6 +43,20 @@ static inline unsigned long sstress_swiotlb_nslabs(struct device *dev)
 #endif
 }
 
+/* Last byte of the device's default bounce pool, 0 without a pool. */
+static inline phys_addr_t sstress_swiotlb_pool_end(struct device *dev)
+{
+	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
+
+	if (!mem || !mem->nslabs)
+		return 0;
+#ifdef SSTRESS_HAVE_IO_TLB_POOL
+	return mem->defpool.end - 1;
+#else
+	return mem->end - 1;
+#endif
+}
+
 /* True when every streaming mapping of this device bounces (swiotlb=force). */
 static inline bool sstress_swiotlb_force_bounce(struct device *dev)
 {

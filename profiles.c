@@ -49,6 +49,7 @@ static const struct sstress_profile *const sstress_profiles[] = {
 	&sstress_profile_sas,
 	&sstress_profile_legacy,
 	&sstress_profile_custom,
+	&sstress_profile_edu,
 };
 
 const struct sstress_profile *sstress_profile_find(const char *name)
@@ -78,7 +79,7 @@ void sstress_profiles_show(struct seq_file *m)
 int sstress_profile_apply(struct sstress_dev *sd,
 			  const struct sstress_dev_opts *opts)
 {
-	struct device *dev = &sd->dev;
+	struct device *dev = sd->dma_dev;
 	int ret;
 
 	sd->profile = opts->profile;

@@ -61,6 +61,7 @@ extern const struct sstress_profile sstress_profile_nvme;
 extern const struct sstress_profile sstress_profile_sas;
 extern const struct sstress_profile sstress_profile_legacy;
 extern const struct sstress_profile sstress_profile_custom;
+extern const struct sstress_profile sstress_profile_edu;
 
 const struct sstress_profile *sstress_profile_find(const char *name);
 void sstress_profiles_show(struct seq_file *m);
@@ -314,10 +315,56 @@ void sstress_stats_add(struct sstress_stats *tot, const struct sstress_stats *s)
 void sstress_stats_report(struct seq_file *m, struct sstress_dev *sd,
 			  const struct sstress_stats *tot);
 
+/* ---- device backends: who plays the device side of a mapping ---- */
+
+/*
+ * The device side of the checks. @walk reads or writes the device's view
+ * of a segment's bytes [off, off + len): with @src it writes them (a device
+ * write); otherwise it compares them with @expect and returns the index of
+ * the first bad byte, copying up to SSTRESS_FAILURE_BYTES of what it saw to
+ * @seen, or -1 when all match. A device access that could not be made
+ * returns @off, with the reason logged.
+ */
+struct sstress_backend {
+	const char *name;
+	long (*walk)(struct sstress_dev *sd, const struct sstress_seg *s,
+		     u32 off, u32 len, const u8 *src, const u8 *expect,
+		     u8 *seen);
+};
+
+/* The CPU at dma_to_phys() (or the IOMMU's translation): checks.c. */
+extern const struct sstress_backend sstress_backend_cpu;
+/* QEMU's edu DMA engine: edu.c. */
+extern const struct sstress_backend sstress_backend_edu;
+
+struct sstress_edu;
+
+int sstress_edu_init(void);
+void sstress_edu_exit(void);
+int sstress_edu_bind(struct sstress_dev *sd);
+void sstress_edu_unbind(struct sstress_dev *sd);
+int sstress_edu_ready(struct sstress_dev *sd);
+void sstress_edu_config_show(struct seq_file *m, struct sstress_dev *sd);
+/*
+ * Longest mapping an edu run may check: each 4 KiB of a device access
+ * costs two DMAs of about 100 ms each. 256 KiB is SWIOTLB's largest
+ * mapping (IO_TLB_SEGSIZE slots), so op=max_size still fits.
+ */
+#define SSTRESS_EDU_MAX_SIZE	(256U << 10)
+
 /* ---- fake devices (swiotlb_stress.c) ---- */
 
 struct sstress_dev {
 	struct device dev;
+	/*
+	 * The device the DMA API is called on: &dev for a fake device, the
+	 * PCI device for an edu device, so dma-direct, dma-iommu and SWIOTLB
+	 * treat it as the real device it is.
+	 */
+	struct device *dma_dev;
+	const struct sstress_backend *backend;
+	/* The edu PCI device this one drives, or NULL. */
+	struct sstress_edu *edu;
 	/* Storage for dev.dma_parms, as a bus provides it for its devices. */
 	struct device_dma_parameters dma_parms;
 	/* Storage for *dev.dma_mask. */
@@ -355,6 +402,8 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd);
 bool sstress_dev_is_bounce_forced(struct sstress_dev *sd);
 bool sstress_dev_has_pool(struct sstress_dev *sd);
 u64 sstress_dev_reach(struct sstress_dev *sd);
+phys_addr_t sstress_dev_phys(struct sstress_dev *sd, dma_addr_t dma);
+const char *sstress_dev_iommu_name(struct sstress_dev *sd);
 
 /* ---- control interface (debugfs_ctl.c) ---- */
 

@@ -153,7 +153,7 @@ static const char *sstress_mechanism(const struct sstress_stats *tot)
 void sstress_stats_report(struct seq_file *m, struct sstress_dev *sd,
 			  const struct sstress_stats *tot)
 {
-	unsigned long nslabs = sstress_swiotlb_nslabs(&sd->dev);
+	unsigned long nslabs = sstress_swiotlb_nslabs(sd->dma_dev);
 	unsigned int i;
 
 	seq_printf(m, "maps: %llu\n", tot->maps);

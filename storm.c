@@ -184,7 +184,7 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 			     const struct sstress_ctx *c, bool pool_busy)
 {
 	const struct sstress_spec *spec = &t->run->spec;
-	struct device *dev = &t->run->sd->dev;
+	struct device *dev = t->run->sd->dma_dev;
 	unsigned long attrs = sstress_attrs(spec);
 	struct sstress_seg *s = &x->segs[0];
 	struct scatterlist *sg;
@@ -235,7 +235,7 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 static void sstress_xfer_unmap(struct sstress_thread *t, struct sstress_xfer *x)
 {
 	const struct sstress_spec *spec = &t->run->spec;
-	struct device *dev = &t->run->sd->dev;
+	struct device *dev = t->run->sd->dma_dev;
 	unsigned long attrs = sstress_attrs(spec);
 	struct sstress_seg *s = &x->segs[0];
 	u64 t0;
@@ -264,7 +264,7 @@ static void sstress_xfer_unmap(struct sstress_thread *t, struct sstress_xfer *x)
 static void sstress_xfer_sync(struct sstress_thread *t, struct sstress_xfer *x,
 			      bool for_device, const u32 *off, const u32 *len)
 {
-	struct device *dev = &t->run->sd->dev;
+	struct device *dev = t->run->sd->dma_dev;
 	unsigned int i;
 	u64 t0;
 
@@ -343,7 +343,7 @@ static u32 sstress_pick_offset(struct sstress_thread *t, u64 n)
 	}
 	/* max_size sweeps only the offsets min_align_mask lets it keep. */
 	if (spec->op == SSTRESS_OP_MAX_SIZE)
-		off &= dma_get_min_align_mask(&t->run->sd->dev);
+		off &= dma_get_min_align_mask(t->run->sd->dma_dev);
 	return off;
 }
 
@@ -515,7 +515,7 @@ static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
 			continue;
 		nlive++;
 		t->stats.pool_peak = max(t->stats.pool_peak,
-					 sstress_swiotlb_used(&t->run->sd->dev));
+					 sstress_swiotlb_used(t->run->sd->dma_dev));
 		for (i = 0; i < x->nsegs; i++) {
 			struct sstress_seg *s = &x->segs[i];
 
@@ -530,7 +530,7 @@ static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
 	/* A failed max_size map on an idle pool is that check's failure. */
 	if (spec->op == SSTRESS_OP_MAX_SIZE && !t->xfers[0].mapped &&
 	    (sstress_dev_is_bounce_forced(c.sd) ||
-	     sstress_bus_beyond(&c.sd->dev, t->xfers[0].segs[0].phys,
+	     sstress_bus_beyond(c.sd->dma_dev, t->xfers[0].segs[0].phys,
 				t->xfers[0].segs[0].len, sstress_dev_reach(c.sd)))) {
 		c.dir = t->xfers[0].dir;
 		t->stats.checked[SSTRESS_CHECK_MAX_MAPPING]++;
@@ -580,7 +580,7 @@ static void sstress_iter_fast(struct sstress_thread *t, u64 iter)
 			continue;
 		nlive++;
 		t->stats.pool_peak = max(t->stats.pool_peak,
-					 sstress_swiotlb_used(&t->run->sd->dev));
+					 sstress_swiotlb_used(t->run->sd->dma_dev));
 		for (i = 0; i < x->nsegs; i++) {
 			t->stats.bytes_mapped += x->segs[i].len;
 			sstress_check_mapped(&c, &x->segs[i]);
@@ -599,7 +599,7 @@ static void sstress_iter_coherent(struct sstress_thread *t)
 		.sd = t->run->sd, .st = &t->stats, .op = SSTRESS_OP_ALLOC_COHERENT,
 		.dir = DMA_BIDIRECTIONAL,
 	};
-	struct device *dev = &t->run->sd->dev;
+	struct device *dev = t->run->sd->dma_dev;
 	struct sstress_seg *s = &t->segs[0];
 	size_t align;
 	void *cpu;
@@ -620,7 +620,7 @@ static void sstress_iter_coherent(struct sstress_thread *t)
 	}
 	s->cpu = cpu;
 	s->phys = virt_addr_valid(cpu) ? virt_to_phys(cpu) : 0;
-	s->dev_phys = sstress_dma_to_phys(dev, s->dma);
+	s->dev_phys = sstress_dev_phys(t->run->sd, s->dma);
 	/* "aligned to the smallest PAGE_SIZE order >= size" (DMA-API-HOWTO) */
 	align = PAGE_SIZE << get_order(s->len);
 	t->stats.checked[SSTRESS_CHECK_OFFSET]++;
@@ -716,7 +716,7 @@ static int sstress_region_alloc(struct sstress_thread *t,
 				struct sstress_region *rg)
 {
 	const struct sstress_spec *spec = &t->run->spec;
-	struct device *dev = &t->run->sd->dev;
+	struct device *dev = t->run->sd->dma_dev;
 	u64 reach = sstress_dev_reach(t->run->sd);
 	struct page *rejected[SSTRESS_PLACE_TRIES];
 	unsigned int nrejected = 0, i;
@@ -810,7 +810,7 @@ static u64 sstress_run_memory(const struct sstress_spec *spec)
 static int sstress_spec_fit_device(struct sstress_dev *sd,
 				   struct sstress_spec *spec)
 {
-	size_t max = dma_max_mapping_size(&sd->dev);
+	size_t max = dma_max_mapping_size(sd->dma_dev);
 	u64 mem;
 
 	if (spec->op == SSTRESS_OP_MAX_SIZE) {
@@ -820,6 +820,12 @@ static int sstress_spec_fit_device(struct sstress_dev *sd,
 	} else if (spec->size_max > max && !spec->oversize) {
 		sstress_reject("%s: run: size %u exceeds dma_max_mapping_size %zu (see oversize=)",
 			       sd->name, spec->size_max, max);
+		return -EINVAL;
+	}
+	/* 100 ms of device time per 4 KiB: a bound, not a hang. */
+	if (sd->edu && spec->verify && spec->size_max > SSTRESS_EDU_MAX_SIZE) {
+		sstress_reject("%s: run: size %u exceeds %u, the most an edu device checks",
+			       sd->name, spec->size_max, SSTRESS_EDU_MAX_SIZE);
 		return -EINVAL;
 	}
 	mem = sstress_run_memory(spec);

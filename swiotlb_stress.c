@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-direct.h>
+#include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -31,6 +32,9 @@ static void sstress_dev_release(struct device *dev)
 {
 	struct sstress_dev *sd = to_sstress_dev(dev);
 
+	/* No run is left: teardown or a failed creation came first. */
+	if (sd->edu)
+		sstress_edu_unbind(sd);
 	mutex_destroy(&sd->lock);
 	kfree(sd);
 }
@@ -49,21 +53,53 @@ static struct sstress_dev *sstress_dev_find_locked(const char *name)
 /* Highest DMA address the device can reach without bouncing. */
 u64 sstress_dev_reach(struct sstress_dev *sd)
 {
-	u64 reach = *sd->dev.dma_mask;
+	u64 reach = *sd->dma_dev->dma_mask;
 
-	if (sd->dev.bus_dma_limit)
-		reach = min_t(u64, reach, sd->dev.bus_dma_limit);
+	if (sd->dma_dev->bus_dma_limit)
+		reach = min_t(u64, reach, sd->dma_dev->bus_dma_limit);
 	return reach;
 }
 
 bool sstress_dev_is_bounce_forced(struct sstress_dev *sd)
 {
-	return sstress_swiotlb_force_bounce(&sd->dev);
+	return sstress_swiotlb_force_bounce(sd->dma_dev);
 }
 
 bool sstress_dev_has_pool(struct sstress_dev *sd)
 {
-	return sstress_swiotlb_nslabs(&sd->dev) > 0;
+	return sstress_swiotlb_nslabs(sd->dma_dev) > 0;
+}
+
+/*
+ * The memory a device reaches at @dma: behind an IOMMU, what the domain's
+ * page table maps the IOVA to (dma_to_phys() would be meaningless there);
+ * without one, dma_to_phys(), or under Xen PV the m2p translation
+ * (sstress_dma_to_phys(), compat.h). A fake device is never behind an
+ * IOMMU. SSTRESS_NO_PHYS: none of this kernel's memory.
+ */
+phys_addr_t sstress_dev_phys(struct sstress_dev *sd, dma_addr_t dma)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(sd->dma_dev);
+
+	if (dom)
+		return iommu_iova_to_phys(dom, dma);
+	return sstress_dma_to_phys(sd->dma_dev, dma);
+}
+
+/* The kind of IOMMU domain the device's DMA goes through. */
+const char *sstress_dev_iommu_name(struct sstress_dev *sd)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(sd->dma_dev);
+
+	if (!dom)
+		return "none";
+	if (dom->type == IOMMU_DOMAIN_IDENTITY)
+		return "identity";
+	if (dom->type == IOMMU_DOMAIN_DMA)
+		return "dma-strict";
+	if (dom->type == IOMMU_DOMAIN_DMA_FQ)
+		return "dma-lazy";
+	return "other";
 }
 
 int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
@@ -71,7 +107,7 @@ int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 {
 	int ret;
 
-	ret = dma_set_mask(&sd->dev, DMA_BIT_MASK(bits));
+	ret = dma_set_mask(sd->dma_dev, DMA_BIT_MASK(bits));
 	if (ret) {
 		sstress_reject("%s: dma_set_mask(%u bits) failed (%d): platform cannot serve it",
 			       sd->name, bits, ret);
@@ -107,13 +143,26 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 	sd->dev.dma_mask = &sd->dma_mask;
 	sd->dev.coherent_dma_mask = DMA_BIT_MASK(32);
 	sd->mask_source = "bus-default";
+	sd->dma_dev = &sd->dev;
+	sd->backend = &sstress_backend_cpu;
 	ret = dev_set_name(&sd->dev, "%s", sd->name);
 	if (ret)
 		goto err_put_device;
 
+	/* Unbound again by the release of the device. */
+	if (opts->profile == &sstress_profile_edu) {
+		ret = sstress_edu_bind(sd);
+		if (ret)
+			goto err_put_device;
+	}
 	ret = sstress_profile_apply(sd, opts);
 	if (ret)
 		goto err_put_device;
+	if (sd->edu) {
+		ret = sstress_edu_ready(sd);
+		if (ret)
+			goto err_put_device;
+	}
 
 	mutex_lock(&sstress_devices_lock);
 	if (sstress_dev_find_locked(opts->name)) {
@@ -137,9 +186,9 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 	sstress_ndevices++;
 	mutex_unlock(&sstress_devices_lock);
 
-	dev_info(&sd->dev, "created: profile %s, dma_mask %#llx (%s), min_align_mask %#x\n",
-		 sd->profile->name, sd->dma_mask, sd->mask_source,
-		 dma_get_min_align_mask(&sd->dev));
+	dev_info(&sd->dev, "created: profile %s, backend %s, dma_mask %#llx (%s), min_align_mask %#x\n",
+		 sd->profile->name, sd->backend->name, *sd->dma_dev->dma_mask,
+		 sd->mask_source, dma_get_min_align_mask(sd->dma_dev));
 	return 0;
 
 err_device_del:
@@ -229,7 +278,7 @@ static void sstress_dev_destroy_all(void)
 
 void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 {
-	struct device *dev = &sd->dev;
+	struct device *dev = sd->dma_dev;
 	u64 reach = sstress_dev_reach(sd);
 	bool forced = sstress_dev_is_bounce_forced(sd);
 	unsigned long nslabs = sstress_swiotlb_nslabs(dev);
@@ -275,6 +324,10 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "swiotlb_nslabs: %lu\n", nslabs);
 	seq_printf(m, "swiotlb_force_bounce: %d\n", forced);
 	seq_printf(m, "bounces: %s\n", bounce);
+	seq_printf(m, "backend: %s\n", sd->backend->name);
+	seq_printf(m, "iommu_domain: %s\n", sstress_dev_iommu_name(sd));
+	if (sd->edu)
+		sstress_edu_config_show(m, sd);
 }
 
 /*
@@ -297,9 +350,12 @@ static int __init sstress_init(void)
 	ret = bus_register(&sstress_bus);
 	if (ret)
 		return ret;
-	ret = sstress_ctl_init();
+	ret = sstress_edu_init();
 	if (ret)
 		goto err_bus_unregister;
+	ret = sstress_ctl_init();
+	if (ret)
+		goto err_edu_exit;
 	if (sstress_bench_pdev_on) {
 		sstress_bench_pdev =
 			platform_device_register_simple(SSTRESS_BENCH_PDEV,
@@ -318,6 +374,8 @@ static int __init sstress_init(void)
 
 err_ctl_exit:
 	sstress_ctl_exit();
+err_edu_exit:
+	sstress_edu_exit();
 err_bus_unregister:
 	bus_unregister(&sstress_bus);
 	return ret;
@@ -334,6 +392,8 @@ static void __exit sstress_exit(void)
 		platform_device_unregister(sstress_bench_pdev);
 	sstress_dev_destroy_all();
 	sstress_ctl_exit();
+	/* After the devices: none holds an edu device any more. */
+	sstress_edu_exit();
 	bus_unregister(&sstress_bus);
 	pr_info("unloaded\n");
 }

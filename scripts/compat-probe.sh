@@ -34,6 +34,8 @@ has SSTRESS_HAVE_KMAP_LOCAL linux/highmem.h 'kmap_local_page'
 has SSTRESS_HAVE_DMA_OPT_MAPPING_SIZE linux/dma-mapping.h 'dma_opt_mapping_size\('
 # The pool's use kept in struct io_tlb_mem (6.6+, with CONFIG_DEBUG_FS).
 has SSTRESS_HAVE_IO_TLB_TOTAL_USED linux/swiotlb.h 'atomic_long_t[[:space:]]+total_used;'
+# The default pool's bounds moved into struct io_tlb_pool (6.8+).
+has SSTRESS_HAVE_IO_TLB_POOL linux/swiotlb.h 'struct io_tlb_pool[[:space:]]+defpool;'
 # bus_register() takes a const struct bus_type (6.4+).
 has SSTRESS_HAVE_CONST_BUS_TYPE linux/device/bus.h 'int[[:space:]]+__must_check[[:space:]]+bus_register\(const struct bus_type'
 echo

@@ -118,3 +118,43 @@ scn_expect_mapped() {
 	*) scn_result "$1.mapped" fail "$3: got $got, want '$2'" ;;
 	esac
 }
+
+# scn_agree FAKE EDU [CHECK...]: the cross-check between backends. FAKE (a
+# fake device, CPU backend) and EDU (an edu device) ran the same storm; a
+# check both gave a verdict (pass or fail) must have the same one, else
+# the harness itself is wrong. Default checks: the data-path ones.
+scn_agree() {
+	fk=$1 ed=$2
+	shift 2
+	[ $# -gt 0 ] || set -- data stale sync_for_device offset
+	fst=$(sst_dev_file "$fk" stats)
+	est=$(sst_dev_file "$ed" stats)
+	for ck in "$@"; do
+		fv=$(sst_key "$fst" "check_$ck")
+		ev=$(sst_key "$est" "check_$ck")
+		case "$fv $ev" in
+		"pass pass" | "fail fail")
+			scn_result "agree.$ck" pass "$fk (cpu) and $ed (edu) both $fv" ;;
+		"pass fail" | "fail pass")
+			scn_result "agree.$ck" fail "harness fault: $fk (cpu backend) says $fv, $ed (edu backend) says $ev" ;;
+		*)
+			scn_result "agree.$ck" skip "not comparable: $fk says '${fv:-none}', $ed says '${ev:-none}'" ;;
+		esac
+	done
+}
+
+# scn_have_edu: there is an edu PCI device (1234:11e8) in this machine.
+scn_have_edu() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/vendor" 2>/dev/null):$(cat "$d/device" 2>/dev/null)" = 0x1234:0x11e8 ] &&
+			return 0
+	done
+	return 1
+}
+
+# scn_need_edu NAME: true with an edu device; else reports NAME skipped.
+scn_need_edu() {
+	scn_have_edu && return 0
+	scn_result "$1.create" skip "no edu PCI device 1234:11e8 in this VM (tools/run.sh --edu N, or '# qemu: edu=N')"
+	return 1
+}

@@ -35,7 +35,7 @@ sst_finding_log_regex() {
 }
 
 # Kernel log lines that open a splat: any of them fails a run.
-SST_SPLAT_RE='BUG:|Oops|WARNING:|general protection|Kernel panic|UBSAN:|suspected memory leak|possible recursive locking|circular locking|INFO: task .* blocked|scheduling while atomic|DMA-API: .*device driver'
+SST_SPLAT_RE='BUG:|Oops|WARNING:|general protection|Kernel panic|UBSAN:|suspected memory leak|possible recursive locking|circular locking|INFO: task .* blocked|scheduling while atomic|DMA-API: .*device driver|DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|IO_PAGE_FAULT'
 
 # sst_finding_for_log KVER LINE: the finding whose log regex explains LINE.
 sst_finding_for_log() {

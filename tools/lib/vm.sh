@@ -366,3 +366,61 @@ vm_extract_section() {
 			exit !found
 		}' "$log"
 }
+
+# ---- QEMU devices for the edu backend (edu.c) ----
+#
+# vm_edu_args COUNT [DMA_MASK]: QEMU arguments for COUNT "edu" PCI devices
+# (hw/misc/edu.c, 1234:11e8) whose DMA engines reach DMA_MASK (default all
+# 64 bits; QEMU's own default is 28 bits, below most bounce pools).
+vm_edu_args() {
+	local n=${1:-} mask=${2:-0xffffffffffffffff} i out=''
+	if ! [[ $n =~ ^[1-8]$ ]] || ! [[ $mask =~ ^0x[0-9a-fA-F]{1,16}$ ]]; then
+		echo "vm_edu_args: usage: vm_edu_args COUNT(1-8) [DMA_MASK(0x hex)]" >&2
+		return 1
+	fi
+	for ((i = 0; i < n; i++)); do
+		out+="${out:+ }-device edu,dma_mask=$mask"
+	done
+	printf '%s\n' "$out"
+}
+
+# vm_viommu_args strict|lazy: QEMU arguments for an emulated Intel IOMMU.
+# It must come before the PCI devices it translates for. Interrupt
+# remapping stays off: TCG has no split irqchip, and DMA remapping is what
+# the checks need.
+vm_viommu_args() {
+	case ${1:-} in
+	strict | lazy) echo "-device intel-iommu,intremap=off" ;;
+	*) echo "vm_viommu_args: usage: vm_viommu_args strict|lazy" >&2; return 1 ;;
+	esac
+}
+
+# vm_viommu_append strict|lazy: the kernel parameters that go with it:
+# IOMMU on, DMA domains (not passthrough), strict or lazy (flush queue)
+# IOTLB invalidation.
+vm_viommu_append() {
+	case ${1:-} in
+	strict) echo "intel_iommu=on iommu.passthrough=0 iommu.strict=1" ;;
+	lazy) echo "intel_iommu=on iommu.passthrough=0 iommu.strict=0" ;;
+	*) echo "vm_viommu_append: usage: vm_viommu_append strict|lazy" >&2; return 1 ;;
+	esac
+}
+
+# vm_qemu_meta_args "edu=N[,MASK] viommu=strict|lazy": the QEMU arguments a
+# scenario's "# qemu:" line asks for, IOMMU first.
+vm_qemu_meta_args() {
+	local w iommu='' edu=''
+	for w in ${1:-}; do
+		case $w in
+		viommu=*) iommu=$(vm_viommu_args "${w#viommu=}") || return 1 ;;
+		edu=*) w=${w#edu=}
+			if [[ $w == *,* ]]; then
+				edu=$(vm_edu_args "${w%%,*}" "${w#*,}") || return 1
+			else
+				edu=$(vm_edu_args "$w") || return 1
+			fi ;;
+		*) echo "vm_qemu_meta_args: unknown '$w' (edu=N[,MASK] viommu=strict|lazy)" >&2; return 1 ;;
+		esac
+	done
+	echo "$iommu${iommu:+ }$edu"
+}

@@ -1,0 +1,21 @@
+# purpose: edu backend: a real device's DMA engine (QEMU edu) reads and writes through the bounce slots: data both ways, partial device writes (stale), sync_for_device, offsets; the same storm on a fake nvme-like device must give the same verdicts
+# append: swiotlb=force
+# mem: 2G
+# qemu: edu=1
+# requires: swiotlb=force
+# The edu device takes the nvme profile's DMA configuration by overrides
+# (64-bit masks, min_align_mask 0xfff), and both devices run one storm with
+# one seed: same sizes, offsets, directions and partial writes. Each 4 KiB
+# of a device access costs the edu engine two DMAs of ~100 ms, hence the
+# small iteration count.
+scn_need_edu edu0 &&
+scn_device edu0 "profile=edu mask_bits=64 coherent_bits=64 min_align_mask=0xfff" &&
+scn_device fake0 "profile=nvme" &&
+scn_expect_key edu0 config backend edu "device side played by the edu DMA engine" &&
+scn_storm edu0 "op=map_single threads=1 iterations=24 size_min=1 size_max=6000 offset=random dir=all sync=whole partial=1 seed=11" &&
+scn_storm fake0 "op=map_single threads=1 iterations=24 size_min=1 size_max=6000 offset=random dir=all sync=whole partial=1 seed=11" &&
+scn_agree fake0 edu0
+# The DMA engine's count and slowest transfer, then the devices go: a later
+# scenario in this boot takes the edu device afresh.
+sst_dev_file edu0 config 2>/dev/null | scn_section edu0.config-end
+for d in edu0 fake0 ; do sst_del_device "$d" 2>/dev/null; done
