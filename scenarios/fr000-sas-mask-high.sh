@@ -1,4 +1,4 @@
-# purpose: field report 000, VM above 4 GiB: mpt3sas takes the mask dma_get_required_mask() asks for (64 bits here), so nothing bounces; scatter-gather I/O on every CPU
+# purpose: field report 000, RAM above 4 GiB: the required mask must exceed 32 bits, mpt3sas takes the mask dma_get_required_mask() asks for, and nothing bounces; scatter-gather I/O on every CPU
 # field-report: mpt3sas-xen-dom0-dma-mask.txt
 # append:
 # mem: 6G
