@@ -15,6 +15,30 @@ scn_expect_key edu0 config backend edu "device side played by the edu DMA engine
 scn_storm edu0 "op=map_single threads=1 iterations=24 size_min=1 size_max=6000 offset=random dir=all sync=whole partial=1 seed=11" &&
 scn_storm fake0 "op=map_single threads=1 iterations=24 size_min=1 size_max=6000 offset=random dir=all sync=whole partial=1 seed=11" &&
 scn_agree fake0 edu0
+# Bad input: the only edu device is taken; a mapping the engine would need
+# minutes for.
+if scn_have_edu; then
+	if sst_new_device edu9 "profile=edu"; then
+		scn_result edu9.refused fail "a second edu device was created from one PCI device"
+		sst_del_device edu9
+	else
+		why=$(dmesg | grep 'swiotlb_stress: rejected:' | tail -n 1 | sed 's/.*rejected: //')
+		case $why in
+		*'no free edu'*) scn_result edu9.refused pass "$why" ;;
+		*) scn_result edu9.refused fail "refused for another reason: $why" ;;
+		esac
+	fi
+	if sst_start edu0 "op=map_single threads=1 iterations=1 size=300000 oversize=1"; then
+		scn_result edu0.too_large fail "a 300000-byte edu run was accepted"
+		sst_stop edu0; sst_wait edu0 120
+	else
+		why=$(dmesg | grep 'swiotlb_stress: rejected:' | tail -n 1 | sed 's/.*rejected: //')
+		case $why in
+		*'the most an edu device checks'*) scn_result edu0.too_large pass "$why" ;;
+		*) scn_result edu0.too_large fail "refused for another reason: $why" ;;
+		esac
+	fi
+fi
 # The DMA engine's count and slowest transfer, then the devices go: a later
 # scenario in this boot takes the edu device afresh.
 sst_dev_file edu0 config 2>/dev/null | scn_section edu0.config-end
