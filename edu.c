@@ -159,6 +159,44 @@ static int sstress_edu_dma(struct sstress_edu *edu, dma_addr_t ram, u32 len,
 	return 0;
 }
 
+/*
+ * Test only: writing 1 has the first edu device's engine read 8 bytes at
+ * DMA address 0, which no mapping covers (IOVA allocators never hand out
+ * page 0). Behind an IOMMU that is a translation fault the IOMMU reports
+ * in the kernel log, which proves the runner fails a run on one; without
+ * an IOMMU it copies guest page 0's first bytes into the device, harmless.
+ */
+static int sstress_edu_stray_set(const char *val, const struct kernel_param *kp)
+{
+	struct sstress_edu *edu;
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret || !on)
+		return ret;
+	mutex_lock(&sstress_edu_lock);
+	edu = list_first_entry_or_null(&sstress_edus, struct sstress_edu, node);
+	if (edu) {
+		mutex_lock(&edu->engine_lock);
+		ret = sstress_edu_dma(edu, 0, 8, false);
+		mutex_unlock(&edu->engine_lock);
+	} else {
+		sstress_reject("edu_stray_dma: no edu device");
+		ret = -ENODEV;
+	}
+	mutex_unlock(&sstress_edu_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops sstress_edu_stray_ops = {
+	.set = sstress_edu_stray_set,
+};
+
+module_param_cb(edu_stray_dma, &sstress_edu_stray_ops, NULL, 0200);
+MODULE_PARM_DESC(edu_stray_dma,
+		 "test only: write 1 to have an edu device read DMA address 0 (an IOMMU fault)");
+
 /* The backend's walk; see struct sstress_backend. */
 static long sstress_edu_walk(struct sstress_dev *sd, const struct sstress_seg *s,
 			     u32 off, u32 len, const u8 *src, const u8 *expect,

@@ -1,0 +1,23 @@
+# purpose: edu backend behind the emulated IOMMU: a device DMA to an address no mapping covers is an IOMMU fault, and the fault shows in the kernel log where tools/run.sh's kernel_log check (SST_SPLAT_RE) fails any other scenario on it
+# append: intel_iommu=on iommu.passthrough=0 iommu.strict=1
+# mem: 2G
+# qemu: edu=1 viommu=strict
+# requires: intel_iommu=on
+# expect-log: DMAR: \[DMA Read|DMAR: DRHD: handling fault
+# The module's edu_stray_dma (test only) has the engine read DMA address 0.
+# Here the fault is expected; in every other scenario the same lines fail
+# the kernel_log check.
+if scn_need_edu eduf0; then
+	before=$(dmesg | grep -c 'DMAR: \[DMA Read')
+	if echo 1 > /sys/module/swiotlb_stress/parameters/edu_stray_dma; then
+		sleep 1
+		line=$(dmesg | grep 'DMAR: \[DMA Read' | tail -n 1)
+		if [ "$(dmesg | grep -c 'DMAR: \[DMA Read')" -gt "$before" ]; then
+			scn_result eduf0.iommu_fault pass "the IOMMU reported the stray DMA: ${line#*] }"
+		else
+			scn_result eduf0.iommu_fault fail "no DMAR fault line after a DMA to address 0 behind the IOMMU"
+		fi
+	else
+		scn_result eduf0.iommu_fault fail "edu_stray_dma refused: $(dmesg | tail -n 1)"
+	fi
+fi
