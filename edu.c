@@ -71,6 +71,8 @@ struct sstress_edu {
 	dma_addr_t stage_dma;
 	/* Why the engine must not be used any more, or NULL. */
 	const char *broken;
+	/* @broken is a timeout, cleared once the engine is idle at unbind. */
+	bool timed_out;
 	u64 dmas;
 	u64 dma_ns_max;
 
@@ -107,11 +109,16 @@ static bool sstress_edu_busy(struct sstress_edu *edu)
 	return readq(edu->regs + SSTRESS_EDU_REG_DMA_CMD) & SSTRESS_EDU_CMD_RUN;
 }
 
-/* Waits, sleeping, up to the timeout for the engine to be idle. */
-static bool sstress_edu_wait_idle(struct sstress_edu *edu)
+/*
+ * After a timeout: how much longer the harness waits for the transfer
+ * before it gives up on it and lets its mapping go.
+ */
+#define SSTRESS_EDU_GRACE_MS	10000
+
+/* Waits, sleeping, up to @ms for the engine to be idle. */
+static bool sstress_edu_wait_idle(struct sstress_edu *edu, unsigned int ms)
 {
-	u64 deadline = ktime_get_ns() +
-		       (u64)READ_ONCE(sstress_edu_timeout_ms) * NSEC_PER_MSEC;
+	u64 deadline = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
 
 	while (sstress_edu_busy(edu)) {
 		if (ktime_get_ns() > deadline)
@@ -144,11 +151,16 @@ static int sstress_edu_dma(struct sstress_edu *edu, dma_addr_t ram, u32 len,
 	/* writeq() orders the CPU's stores to @stage before the start. */
 	writeq(SSTRESS_EDU_CMD_RUN | (to_ram ? SSTRESS_EDU_CMD_TO_RAM : 0),
 	       edu->regs + SSTRESS_EDU_REG_DMA_CMD);
-	if (!sstress_edu_wait_idle(edu)) {
+	if (!sstress_edu_wait_idle(edu, READ_ONCE(sstress_edu_timeout_ms))) {
 		edu->broken = "a DMA did not complete within edu_timeout_ms";
-		dev_err(&edu->pdev->dev, "DMA %s %pad len %u not done after %u ms: engine retired\n",
+		edu->timed_out = true;
+		dev_err(&edu->pdev->dev, "DMA %s %pad len %u not done after %u ms: engine retired until unbind\n",
 			to_ram ? "to" : "from", &ram, len,
 			READ_ONCE(sstress_edu_timeout_ms));
+		/* Its target must outlive it: the caller unmaps next. */
+		if (!sstress_edu_wait_idle(edu, SSTRESS_EDU_GRACE_MS))
+			dev_err(&edu->pdev->dev, "DMA engine still busy %u ms later: it may write after the mapping is gone\n",
+				SSTRESS_EDU_GRACE_MS);
 		return -EIO;
 	}
 	ns = ktime_get_ns() - t0;
@@ -364,8 +376,12 @@ void sstress_edu_unbind(struct sstress_dev *sd)
 
 	/* A transfer in flight must not outlive the mapping it targets. */
 	mutex_lock(&edu->engine_lock);
-	if (!sstress_edu_wait_idle(edu))
+	if (!sstress_edu_wait_idle(edu, SSTRESS_EDU_GRACE_MS)) {
 		dev_err(&edu->pdev->dev, "DMA engine still busy at unbind\n");
+	} else if (edu->timed_out) {
+		edu->timed_out = false;
+		edu->broken = NULL;
+	}
 	mutex_unlock(&edu->engine_lock);
 	dma_set_min_align_mask(sd->dma_dev, 0);
 	if (edu->untrusted) {
@@ -468,7 +484,7 @@ static void sstress_edu_remove(struct pci_dev *pdev)
 	list_del(&edu->node);
 	mutex_unlock(&sstress_edu_lock);
 	mutex_lock(&edu->engine_lock);
-	if (!sstress_edu_wait_idle(edu))
+	if (!sstress_edu_wait_idle(edu, SSTRESS_EDU_GRACE_MS))
 		dev_err(&pdev->dev, "DMA engine still busy at remove\n");
 	mutex_unlock(&edu->engine_lock);
 	dma_free_coherent(&pdev->dev, SSTRESS_EDU_BUF_SIZE, edu->stage,
