@@ -13,6 +13,7 @@
 #include <linux/dma-direct.h>
 #include <linux/iommu.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
@@ -60,9 +61,19 @@ u64 sstress_dev_reach(struct sstress_dev *sd)
 	return reach;
 }
 
+/* True when a DMA API IOMMU domain (dma-iommu, not dma-direct) maps it. */
+static bool sstress_dev_iommu_dma(struct sstress_dev *sd)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(sd->dma_dev);
+
+	return dom && (dom->type & __IOMMU_DOMAIN_DMA_API);
+}
+
+/* swiotlb=force is dma-direct's: dma-iommu never reads it. */
 bool sstress_dev_is_bounce_forced(struct sstress_dev *sd)
 {
-	return sstress_swiotlb_force_bounce(sd->dma_dev);
+	return !sstress_dev_iommu_dma(sd) &&
+	       sstress_swiotlb_force_bounce(sd->dma_dev);
 }
 
 bool sstress_dev_has_pool(struct sstress_dev *sd)
@@ -291,7 +302,12 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 	const char *bounce;
 
 	/* Which buffers this device's streaming mappings bounce. */
-	if (forced)
+	if (sstress_dev_iommu_dma(sd) && dev_is_pci(dev) &&
+	    to_pci_dev(dev)->untrusted)
+		bounce = "unaligned (untrusted: dma-iommu bounces what is not IOVA-aligned)";
+	else if (sstress_dev_iommu_dma(sd))
+		bounce = "none (IOMMU DMA domain: IOVAs)";
+	else if (forced)
 		bounce = "all (swiotlb=force)";
 	else if (xen_top > reach && nslabs)
 		bounce = "above-mask (Xen PV: RAM at machine addresses beyond dma_mask bounces)";
