@@ -3,6 +3,7 @@
 # mem: 2G
 # qemu: edu=1
 # requires: swiotlb=force
+# default: yes
 # The edu device takes the nvme profile's DMA configuration by overrides
 # (64-bit masks, min_align_mask 0xfff), and both devices run one storm with
 # one seed: same sizes, offsets, directions and partial writes. Each 4 KiB

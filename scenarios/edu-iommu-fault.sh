@@ -3,6 +3,7 @@
 # mem: 2G
 # qemu: edu=1 viommu=strict
 # requires: intel_iommu=on
+# default: yes
 # expect-log: DMAR: \[DMA Read|DMAR: DRHD: handling fault
 # The module's edu_stray_dma (test only) has the engine read DMA address 0.
 # Here the fault is expected; in every other scenario the same lines fail

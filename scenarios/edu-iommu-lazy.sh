@@ -3,6 +3,7 @@
 # mem: 2G
 # qemu: edu=1 viommu=lazy
 # requires: intel_iommu=on iommu.strict=0
+# default: yes
 scn_need_edu eduv1 &&
 scn_device eduv1 "profile=edu mask_bits=64 coherent_bits=64 min_align_mask=0xfff" &&
 scn_expect_key eduv1 config iommu_domain dma-lazy "DMA API on the edu device goes through an IOMMU DMA domain" &&

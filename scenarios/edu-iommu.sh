@@ -3,6 +3,7 @@
 # mem: 2G
 # qemu: edu=1 viommu=strict
 # requires: intel_iommu=on iommu.strict=1
+# default: yes
 scn_need_edu eduv0 &&
 scn_device eduv0 "profile=edu mask_bits=64 coherent_bits=64 min_align_mask=0xfff" &&
 scn_expect_key eduv0 config iommu_domain dma-strict "DMA API on the edu device goes through an IOMMU DMA domain" &&

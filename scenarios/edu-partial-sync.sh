@@ -3,6 +3,7 @@
 # mem: 2G
 # qemu: edu=1
 # requires: swiotlb=force
+# default: yes
 # scenarios/partial-sync.sh on the edu device, and on a fake one for the
 # cross-check.
 scn_need_edu edu1 &&

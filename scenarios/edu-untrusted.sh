@@ -3,6 +3,7 @@
 # mem: 2G
 # qemu: edu=1 viommu=strict
 # requires: intel_iommu=on iommu.strict=1
+# default: yes
 # QEMU cannot describe an external-facing port, so the module marks the
 # device untrusted when new_device takes it (edu_untrusted=1, test only),
 # as set_pcie_untrusted() does at enumeration. swiotlb=force only makes

@@ -83,6 +83,18 @@ cell() {
 		}' "$1/checks.tsv"
 }
 
+# backend SCENARIO: who plays the device: the CPU (fake devices) or QEMU's
+# edu DMA engine, behind a vIOMMU or not.
+backend() {
+	local q
+	q=$(sed -n 's/^# qemu: *//p' "$SST_TOP/scenarios/$1.sh" 2>/dev/null | head -n 1)
+	case $q in
+	*edu*viommu*|*viommu*edu*) echo edu+iommu ;;
+	*edu*) echo edu ;;
+	*) echo cpu ;;
+	esac
+}
+
 run_kernel_name() { sed -n 's/^kernel: //p' "$1/report.txt" | head -n 1 | cut -d' ' -f1; }
 
 # verdict_between BEFORE_DIR AFTER_DIR: what changed, check by check.
@@ -190,15 +202,16 @@ json=$out/matrix.json
 w=24
 for n in "${names[@]}"; do [ ${#n} -lt $w ] || w=$((${#n} + 2)); done
 {
-	printf '%-26s' scenario
+	printf '%-26s %-7s' scenario backend
 	for n in "${names[@]}"; do printf " %-${w}s" "$n"; done
 	echo
 	for s in "${scenarios[@]}"; do
-		printf '%-26s' "$s"
+		printf '%-26s %-7s' "$s" "$(backend "$s")"
 		for d in "${dirs[@]}"; do printf " %-${w}s" "$(cell "$d" "$s")"; done
 		echo
 	done
 	echo
+	echo "backend: cpu (fake device, the CPU plays the device), edu (QEMU's edu DMA engine), edu+iommu (behind an emulated Intel IOMMU)"
 	echo "pass: every check passed; FAIL: a check failed; skip: nothing to check in that boot (reasons in the kernel's report.txt); error: no results (set-up failed, see the kernel's log)"
 	echo "xfail/xhang/xpanic: failed, hung or panicked as a known kernel bug in findings/known.tsv explains; hang/panic: the kernel under test stopped"
 	for i in "${!dirs[@]}"; do
@@ -217,7 +230,7 @@ for n in "${names[@]}"; do [ ${#n} -lt $w ] || w=$((${#n} + 2)); done
 		for i in "${!dirs[@]}"; do
 			[ $first = 1 ] || printf ', '
 			first=0
-			printf '{"scenario": "%s", "kernel": "%s", "verdict": "%s"}' "$s" "${names[$i]}" "$(cell "${dirs[$i]}" "$s")"
+			printf '{"scenario": "%s", "backend": "%s", "kernel": "%s", "verdict": "%s"}' "$s" "$(backend "$s")" "${names[$i]}" "$(cell "${dirs[$i]}" "$s")"
 		done
 	done
 	printf ']}\n'

@@ -34,6 +34,10 @@ parameters and memory it declares; scenarios that share them share a boot.
   --xen            boot the kernel as Xen PV dom0 (Debian's Xen 4.17, TCG);
                    a scenario's memory is dom0's, the machine gets 2 GiB more
   --kvm            use KVM (hangs on some hosts; TCG is the default)
+  --edu N[,MASK]   add N QEMU edu PCI devices (DMA engine reaching MASK,
+                   default all 64 bits) to every boot: profile=edu devices
+  --viommu MODE    put them behind an emulated Intel IOMMU, MODE strict or
+                   lazy invalidation (adds intel_iommu=on iommu.strict=1|0)
   --timeout S      per-boot timeout in seconds (default: 300, --xen 900)
   --out DIR        results folder (default: results/run-<date>-<kernel>)
   --list           list scenarios and exit
@@ -43,7 +47,7 @@ EOF
 
 die() { echo "run.sh: $*" >&2; exit 3; }
 
-kernel= kdir= append= mem= smp=2 host=0 kvm=0 xen=0 timeout= out= list=0
+kernel= kdir= append= mem= smp=2 host=0 kvm=0 xen=0 timeout= out= list=0 qemu_opt=
 scenarios=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -55,6 +59,9 @@ while [ $# -gt 0 ]; do
 	--host) host=1 ;;
 	--kvm) kvm=1 ;;
 	--xen) xen=1 ;;
+	--edu) qemu_opt="$qemu_opt edu=${2:?}"; shift ;;
+	--viommu) qemu_opt="$qemu_opt viommu=${2:?}"
+		append="$append $(vm_viommu_append "$2")" || die "--viommu takes strict or lazy"; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	--list) list=1 ;;
@@ -87,7 +94,10 @@ if [ ${#scenarios[@]} = 0 ]; then
 fi
 for s in "${scenarios[@]}"; do
 	[ -f "$(scn_file "$s")" ] || die "unknown scenario '$s' (see --list)"
+	vm_qemu_meta_args "$(scn_meta "$s" qemu) $qemu_opt" > /dev/null || die "scenario $s: bad '# qemu:' line or --edu/--viommu value"
 done
+# Scenarios with a '# qemu:' line skip themselves where it cannot apply.
+[ -z "$qemu_opt" ] || { [ $host = 0 ] && [ $xen = 0 ]; } || die "--edu and --viommu need plain QEMU (not --host, --xen)"
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp needs a positive number"
 # Xen and a 6 GiB dom0 take a minute or more to reach the guest under TCG.
 timeout=${timeout:-$([ $xen = 1 ] && echo 900 || echo 300)}
@@ -182,7 +192,8 @@ run_group() { # LOG ENVFILE SCENARIOS...
 	[ $kvm = 1 ] && kvmopt=(--kvm)
 	vm_boot --kernel "$kernel" --initrd "$out/initramfs.cpio.gz" \
 		--append "$bootappend" --mem "$bootmem" --smp "$smp" \
-		--timeout "$boottimeout" --log "$log" "${kvmopt[@]}" || true
+		--timeout "$boottimeout" --log "$log" "${kvmopt[@]}" \
+		--extra "$bootqemu" || true
 }
 
 declare -A groups=()
@@ -190,7 +201,7 @@ order=()
 for s in "${scenarios[@]}"; do
 	a=$(scn_meta "$s" append)
 	m=${mem:-$(scn_meta "$s" mem)}
-	key="${m:-2G}|$a"
+	key="${m:-2G}|$a|$(scn_meta "$s" qemu)"
 	# A scenario that may take its kernel down boots alone.
 	[ "$(scn_meta "$s" boot)" != alone ] || key="$key|$s"
 	[ -n "${groups[$key]+x}" ] || order+=("$key")
@@ -203,6 +214,9 @@ for key in "${order[@]}"; do
 	n=$((n + 1))
 	bootmem=${key%%|*}
 	bootappend=${key#*|}
+	# QEMU devices: the scenario's '# qemu:' line and --edu/--viommu.
+	bootqemu=${bootappend#*|}
+	bootqemu=$(vm_qemu_meta_args "${bootqemu%%|*} $qemu_opt")
 	bootappend="$(echo "${bootappend%%|*} $append" | xargs)"
 	log=$out/console-$n.log
 	# A scenario may bound its boot more tightly (one expected to hang).
@@ -217,7 +231,7 @@ for key in "${order[@]}"; do
 	if [ $host = 1 ]; then
 		echo "# run $n: this machine ($(uname -r)): ${groups[$key]# }"
 	else
-		echo "# boot $n: $kver, mem $bootmem, append '$bootappend': ${groups[$key]# }"
+		echo "# boot $n: $kver, mem $bootmem, append '$bootappend'${bootqemu:+, qemu '$bootqemu'}: ${groups[$key]# }"
 	fi
 	run_group "$log" "$envf" ${groups[$key]}
 	echo "boot $n verdict=$VM_VERDICT mem=$bootmem append=$bootappend scenarios=${groups[$key]# }" >> "$out/boots.txt"
@@ -240,7 +254,7 @@ for key in "${order[@]}"; do
 		fi
 		if [ -z "$skipall" ] && ! grep -aq "^SST-SCENARIO-END $s\$" "$log"; then
 			# The kernel under test died or hung inside this scenario.
-			last=$(grep -a "^SST-STORM $s " "$log" | tail -n 1 | cut -d' ' -f3-)
+			last=$(grep -a "^SST-STORM $s " "$log" | tail -n 1 | cut -d' ' -f3- || true)
 			case $VM_VERDICT in
 			panic) why="kernel panicked or oopsed" ;;
 			timeout) why="guest stopped answering within ${boottimeout}s (hang in the kernel under test)" ;;
@@ -287,7 +301,7 @@ for s in "${scenarios[@]}"; do
 		for f in "$out/$s".*.config; do
 			[ -f "$f" ] || continue
 			d=$(basename "$f" .config); d=${d#"$s".}
-			printf '   device %s: %s\n' "$d" "$(grep -E '^(profile|dma_mask|mask_source|required_mask|min_align_mask|max_mapping_size|bounces):' "$f" | paste -sd ';' | sed 's/;/; /g')"
+			printf '   device %s: %s\n' "$d" "$(grep -E '^(profile|dma_mask|mask_source|required_mask|min_align_mask|max_mapping_size|bounces|backend|iommu_domain|edu_pci|edu_untrusted):' "$f" | paste -sd ';' | sed 's/;/; /g')"
 		done
 		for f in "$out/$s".*.stats; do
 			[ -f "$f" ] || continue
