@@ -9,7 +9,6 @@
 # "scheduling while atomic" report in a guest's log fails the run, unless
 # a known finding of that kernel explains it; the report is attached.
 # Prints the figures and "N passed, N failed, N skipped"; exits 0 or 1.
-#---------------------------
 set -euo pipefail
 
 SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
