@@ -104,7 +104,8 @@ verdict_between() {
 	echo "backport verdict: $bn -> $an"
 	awk -F'\t' -v bn="$bn" -v an="$an" '
 		function bad(v) { return v == "fail" || v == "timeout" || v == "panic" }
-		{ k = $1 ": " $2 }
+		# A scenario with several storms reports a check once per storm.
+		{ k = $1 ": " $2; m = ++occ[FILENAME, k]; if (m > 1) k = k " (storm " m ")" }
 		FILENAME == ARGV[1] { bv[k] = $3; bf[k] = $4; br[k] = $5; if (!(k in seen)) { seen[k] = 1; ord[++n] = k } next }
 		{ av[k] = $3; af[k] = $4; ar[k] = $5; if (!(k in seen)) { seen[k] = 1; ord[++n] = k } }
 		END {
