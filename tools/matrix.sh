@@ -203,11 +203,11 @@ json=$out/matrix.json
 w=24
 for n in "${names[@]}"; do [ ${#n} -lt $w ] || w=$((${#n} + 2)); done
 {
-	printf '%-26s %-7s' scenario backend
+	printf '%-26s %-10s' scenario backend
 	for n in "${names[@]}"; do printf " %-${w}s" "$n"; done
 	echo
 	for s in "${scenarios[@]}"; do
-		printf '%-26s %-7s' "$s" "$(backend "$s")"
+		printf '%-26s %-10s' "$s" "$(backend "$s")"
 		for d in "${dirs[@]}"; do printf " %-${w}s" "$(cell "$d" "$s")"; done
 		echo
 	done
