@@ -27,9 +27,12 @@ usage: tools/test.sh [--kernel IMAGE [--kdir DIR]]... [--quick] [--timeout S] [-
 
 Without --kernel: every /boot/vmlinuz-* with a build tree (installing
 Debian's 6.1 and 6.12 kernels and headers when run as root on Debian).
-Then, unless --quick, tools/prove-checks.sh for 6.1 and 6.12: every check
-seen failing on a kernel with the bug (built from linux-source, about 6
-minutes each the first time) and passing on the stock kernel.
+Then the matrix of scenarios on every kernel with the backport verdict, the
+selftests through the kernel's kselftest runner, and, unless --quick,
+tools/harden.sh --quick (debug kernels: fuzz, teardown, soak, lockdown) and
+tools/prove-checks.sh for 6.1 and 6.12: every check seen failing on a kernel
+with the bug (built from linux-source, about 6 minutes each the first time)
+and passing on the stock kernel.
 EOF
 }
 
@@ -304,8 +307,28 @@ matrix_check
 newest=$(( ${#kernels[@]} - 1 ))
 kselftest_in_tree "${kernels[$newest]}" "${kdirs[$newest]:-$(vm_kdir_for "${kernels[$newest]}")}"
 
-# Every check seen failing where the bug is, passing where it is not.
 PKGS_PROVE="build-essential flex bison bc libelf-dev libssl-dev xz-utils patch"
+
+# The harness under KASAN, lockdep, kmemleak and DMA-API debugging: the
+# debug kernels (built once, cached), a shortened fuzz, teardown and soak,
+# and the lockdown skips (tools/harden.sh --quick; the full figures come
+# from tools/harden.sh without it).
+harden_check() {
+	echo "# harden: tools/harden.sh --quick (debug kernels 6.1 and 6.12, lockdown)"
+	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+		# shellcheck disable=SC2086
+		vm_need_packages $PKGS_PROVE linux-source-6.1 linux-source-6.12 ||
+			{ result fail "harden --quick" "cannot install the kernel build packages"; return; }
+	fi
+	if bash "$SST_TOP/tools/harden.sh" --quick --out "$out/harden" > "$out/harden.log" 2>&1; then
+		result pass "harden --quick: debug kernels, fuzz, teardown, soak, lockdown" "$(tail -n 1 "$out/harden.log")"
+	else
+		result fail "harden --quick: debug kernels, fuzz, teardown, soak, lockdown" "$(grep -a '^fail' "$out/harden.log" | head -n 3 | paste -sd ';'); $(tail -n 1 "$out/harden.log"); see $out/harden.log"
+	fi
+}
+[ $quick = 1 ] || harden_check
+
+# Every check seen failing where the bug is, passing where it is not.
 if [ $quick = 0 ]; then
 	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
 		# shellcheck disable=SC2086
