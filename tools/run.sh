@@ -190,7 +190,7 @@ run_group() { # LOG ENVFILE SCENARIOS...
 	fi
 	local -a kvmopt=()
 	[ $kvm = 1 ] && kvmopt=(--kvm)
-	vm_boot --kernel "$kernel" --initrd "$out/initramfs.cpio.gz" \
+	vm_boot_guest --kernel "$kernel" --initrd "$out/initramfs.cpio.gz" \
 		--append "$bootappend" --mem "$bootmem" --smp "$smp" \
 		--timeout "$boottimeout" --log "$log" "${kvmopt[@]}" \
 		--extra "$bootqemu" || true

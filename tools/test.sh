@@ -116,7 +116,7 @@ for i in "${!kernels[@]}"; do
 		tag="$kver mem=$mem${append:+ $append}"
 		log=$kout/console-$mem${append:+-${append//[^a-z0-9]/_}}.log
 		echo "# boot: $tag"
-		vm_boot --kernel "$kernel" --initrd "$kout/initramfs.cpio.gz" \
+		vm_boot_guest --kernel "$kernel" --initrd "$kout/initramfs.cpio.gz" \
 			--append "$append" --mem "$mem" --smp 2 --timeout "$timeout" \
 			--log "$log" "${kvm[@]}" || true
 		skipall=$(sed -n 's/^SST-SKIPALL //p' "$log" | head -n 1)
@@ -203,7 +203,7 @@ kselftest_in_tree() {
 	vm_build_initramfs "$out/kselftest-initramfs.cpio.gz" "$out/kselftest-payload"
 	log=$out/kselftest-console.log
 	echo "# boot: kselftest runner, $(basename "$kernel") mem=2G swiotlb=force"
-	vm_boot --kernel "$kernel" --initrd "$out/kselftest-initramfs.cpio.gz" \
+	vm_boot_guest --kernel "$kernel" --initrd "$out/kselftest-initramfs.cpio.gz" \
 		--append swiotlb=force --mem 2G --smp 2 --timeout "$timeout" \
 		--log "$log" "${kvm[@]}" || true
 	local tap n=0
