@@ -16,78 +16,29 @@
 #include <dirent.h>
 
 #include "ktap.h"
-#include "swiotlb_stress.h"	/* the module's private uapi header */
+#include "sst_ctl.h"
 
-#define ROOT	"/sys/kernel/debug/" SSTRESS_DEBUGFS_DIR
+#define ROOT	SSTRESS_ROOT
 
 static char buf[8192];
 
-/* Writes @len bytes to a control file: 0 or the errno of the write. */
-static int ctl_write_raw(const char *file, const void *data, size_t len)
-{
-	char path[256];
-	ssize_t n;
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), ROOT "/%s", file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return errno;
-	n = write(fd, data, len);
-	if (n < 0)
-		err = errno;
-	else if ((size_t)n != len)
-		err = EIO;
-	close(fd);
-	return err;
-}
-
 static int ctl_write(const char *file, const char *line)
 {
-	return ctl_write_raw(file, line, strlen(line));
+	return sstress_ctl_write_str(file, line);
 }
 
+/* @file's text, in a static buffer. */
 static const char *ctl_read(const char *file)
 {
-	char path[256];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), ROOT "/%s", file);
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(fd);
-	return buf;
+	return sstress_ctl_read(file, buf, sizeof(buf));
 }
 
 /* The value of "key: value" in @text, in a static buffer. */
 static const char *key(const char *text, const char *k)
 {
 	static char val[256];
-	size_t klen = strlen(k);
-	const char *p = text;
 
-	while (p && *p) {
-		if (!strncmp(p, k, klen) && p[klen] == ':' && p[klen + 1] == ' ') {
-			const char *e = strchr(p, '\n');
-			size_t len = e ? (size_t)(e - p - klen - 2) :
-					 strlen(p + klen + 2);
-
-			if (len >= sizeof(val))
-				len = sizeof(val) - 1;
-			memcpy(val, p + klen + 2, len);
-			val[len] = '\0';
-			return val;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return "";
+	return sstress_key(text, k, val, sizeof(val));
 }
 
 static const char *dev_file(const char *dev, const char *file)
@@ -109,58 +60,6 @@ static int dev_key_is(const char *dev, const char *file, const char *k,
 		return 0;
 	}
 	return 1;
-}
-
-/* Names in devices/, sorted, joined by spaces: the state bad input keeps. */
-static void device_list(char *out, size_t size)
-{
-	struct dirent **names;
-	int n, i;
-
-	out[0] = '\0';
-	n = scandir(ROOT "/" SSTRESS_DIR_DEVICES, &names, NULL, alphasort);
-	for (i = 0; i < n; i++) {
-		if (names[i]->d_name[0] != '.') {
-			strncat(out, names[i]->d_name, size - strlen(out) - 2);
-			strcat(out, " ");
-		}
-		free(names[i]);
-	}
-	if (n >= 0)
-		free(names);
-}
-
-/* Under kernel lockdown: why the control files cannot be used, or NULL. */
-static const char *lockdown_reason(void)
-{
-	static char why[256];
-	char lvl[128] = "", *b, *e;
-	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
-	int fd;
-
-	if (!f)
-		return NULL;
-	if (!fgets(lvl, sizeof(lvl), f))
-		lvl[0] = '\0';
-	fclose(f);
-	b = strchr(lvl, '[');
-	e = b ? strchr(b, ']') : NULL;
-	if (!e || !strncmp(b, "[none]", 6))
-		return NULL;
-	*e = '\0';
-	if (access(ROOT, F_OK)) {
-		snprintf(why, sizeof(why), "kernel lockdown (%s): the module is not loaded (lockdown refuses unsigned modules)",
-			 b + 1);
-		return why;
-	}
-	fd = open(ROOT "/" SSTRESS_FILE_NEW_DEVICE, O_WRONLY);
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	snprintf(why, sizeof(why), "kernel lockdown (%s): module loaded, but debugfs writes to its control files are refused (%s)",
-		 b + 1, strerror(errno));
-	return why;
 }
 
 struct bad_write {
@@ -223,8 +122,8 @@ int main(void)
 	int err;
 
 	ksft_print_header();
-	if (lockdown_reason())
-		ksft_exit_skip("%s\n", lockdown_reason());
+	if (sstress_lockdown_reason())
+		ksft_exit_skip("%s\n", sstress_lockdown_reason());
 	if (access(ROOT, F_OK))
 		ksft_exit_skip("%s missing: module not loaded\n", ROOT);
 	ksft_set_plan(14 + sizeof(bad_writes) / sizeof(bad_writes[0]));
@@ -293,7 +192,7 @@ int main(void)
 			 "config reports max_mapping_size and whether mappings bounce\n");
 
 	/* Bad input: the errno, and nothing changed. */
-	device_list(before, sizeof(before));
+	sstress_device_list(before, sizeof(before));
 	snprintf(cfg_before, sizeof(cfg_before), "%s", dev_file("t_nvme", "config"));
 	for (i = 0; i < sizeof(bad_writes) / sizeof(bad_writes[0]); i++) {
 		const struct bad_write *b = &bad_writes[i];
@@ -302,10 +201,10 @@ int main(void)
 		ksft_test_result(err == b->err, "bad input rejected: %s (errno %d, want %d)\n",
 				 b->why, err, b->err);
 	}
-	err = ctl_write_raw(SSTRESS_FILE_NEW_DEVICE, "name=x\0profile=nvme", 19);
+	err = sstress_ctl_write(SSTRESS_FILE_NEW_DEVICE, "name=x\0profile=nvme", 19);
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "name=", 5);
-	err = err == EINVAL && ctl_write_raw(SSTRESS_FILE_NEW_DEVICE, big, sizeof(big)) == EINVAL;
+	err = err == EINVAL && sstress_ctl_write(SSTRESS_FILE_NEW_DEVICE, big, sizeof(big)) == EINVAL;
 	ksft_test_result(err, "embedded NUL and over-long writes rejected with EINVAL\n");
 
 	/* Past dma_max_mapping_size only when asked, where there is a limit. */
@@ -319,7 +218,7 @@ int main(void)
 		ksft_test_result_skip("dma_max_mapping_size is unlimited here (nothing bounces)\n");
 	}
 
-	device_list(after, sizeof(after));
+	sstress_device_list(after, sizeof(after));
 	ksft_test_result(!strcmp(before, after) &&
 			 !strcmp(cfg_before, dev_file("t_nvme", "config")) &&
 			 !strcmp(key(dev_file("t_nvme", "stats"), "state"), "idle"),
@@ -340,7 +239,7 @@ int main(void)
 	err |= ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_sas");
 	err |= ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_custom");
 	err |= ctl_write(SSTRESS_FILE_DEL_DEVICE, "t_over");
-	device_list(after, sizeof(after));
+	sstress_device_list(after, sizeof(after));
 	ksft_test_result(!err && !after[0], "all devices destroyed (left: '%s')\n", after);
 
 	ksft_finished();

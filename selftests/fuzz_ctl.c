@@ -33,10 +33,10 @@
 #include <unistd.h>
 
 #include "ktap.h"
-#include "swiotlb_stress.h"	/* the module's private uapi header */
+#include "sst_ctl.h"
 
-#define ROOT		"/sys/kernel/debug/" SSTRESS_DEBUGFS_DIR
-#define DEVS		ROOT "/" SSTRESS_DIR_DEVICES
+#define ROOT		SSTRESS_ROOT
+#define DEVS		SSTRESS_DEVS
 #define MAX_PROCS	16
 #define DEVS_PER_PROC	6
 #define MSGS		4
@@ -91,105 +91,6 @@ static void note(struct fz_worker *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(w->msgs[w->nmsgs++], MSG_LEN, fmt, ap);
 	va_end(ap);
-}
-
-/* Writes @len bytes from @data to @file: 0 or the errno. */
-static int wr(const char *file, const void *data, size_t len)
-{
-	char path[256];
-	ssize_t n;
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), ROOT "/%s", file);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return errno;
-	n = write(fd, data, len);
-	if (n < 0)
-		err = errno;
-	else if ((size_t)n != len)
-		err = -1;	/* short write: neither taken whole nor refused */
-	close(fd);
-	return err;
-}
-
-static int wrs(const char *file, const char *s)
-{
-	return wr(file, s, strlen(s));
-}
-
-static const char *rd(const char *file, char *out, size_t size)
-{
-	char path[256];
-	ssize_t n, got = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), ROOT "/%s", file);
-	out[0] = '\0';
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return out;
-	while ((size_t)got < size - 1 &&
-	       (n = read(fd, out + got, size - 1 - got)) > 0)
-		got += n;
-	out[got] = '\0';
-	close(fd);
-	return out;
-}
-
-static const char *key(const char *text, const char *k, char *val, size_t size)
-{
-	size_t klen = strlen(k);
-	const char *p = text;
-
-	val[0] = '\0';
-	while (p && *p) {
-		if (!strncmp(p, k, klen) && p[klen] == ':' && p[klen + 1] == ' ') {
-			const char *e = strchr(p, '\n');
-			size_t len = e ? (size_t)(e - p - klen - 2) : strlen(p + klen + 2);
-
-			if (len >= size)
-				len = size - 1;
-			memcpy(val, p + klen + 2, len);
-			val[len] = '\0';
-			break;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return val;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in devices/, sorted, joined by spaces. */
-static void device_list(char *out, size_t size)
-{
-	char *names[256];
-	struct dirent *de;
-	size_t n = 0, i;
-	DIR *d;
-
-	out[0] = '\0';
-	d = opendir(DEVS);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && n < 256)
-		if (de->d_name[0] != '.')
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp_str);
-	for (i = 0; i < n; i++) {
-		if (strlen(out) + strlen(names[i]) + 2 < size) {
-			strcat(out, names[i]);
-			strcat(out, " ");
-		}
-		free(names[i]);
-	}
 }
 
 /* ---- malformed writes ---- */
@@ -474,22 +375,22 @@ static int fz_valid(struct fz_worker *w, int me, struct fz_dev *devs,
 		else
 			snprintf(line, sizeof(line), "%s\tname=%s%s",
 				 good_new[t].fields, d->name, rn(2) ? "\n" : "");
-		err = wrs(SSTRESS_FILE_NEW_DEVICE, line);
+		err = sstress_ctl_write_str(SSTRESS_FILE_NEW_DEVICE, line);
 		if (err) {
 			note(w, "valid new_device '%s' failed: %s", line, strerror(err));
 			return -1;
 		}
 		d->used = 1;
 		snprintf(file, sizeof(file), SSTRESS_DIR_DEVICES "/%.32s/config", d->name);
-		rd(file, d->config, sizeof(d->config));
+		sstress_ctl_read(file, d->config, sizeof(d->config));
 		strcpy(d->run, "none\n");
 		d->want_dma_mask = good_new[t].dma_mask;
 		d->want_min_align = good_new[t].min_align;
 		if ((d->want_dma_mask &&
-		     strcmp(key(d->config, "dma_mask", val, sizeof(val)), d->want_dma_mask)) ||
+		     strcmp(sstress_key(d->config, "dma_mask", val, sizeof(val)), d->want_dma_mask)) ||
 		    (d->want_min_align &&
-		     strcmp(key(d->config, "min_align_mask", val, sizeof(val)), d->want_min_align)) ||
-		    strcmp(key(d->config, "name", val, sizeof(val)), d->name)) {
+		     strcmp(sstress_key(d->config, "min_align_mask", val, sizeof(val)), d->want_min_align)) ||
+		    strcmp(sstress_key(d->config, "name", val, sizeof(val)), d->name)) {
 			note(w, "'%s' created a device whose config disagrees", line);
 			return -1;
 		}
@@ -506,17 +407,17 @@ static int fz_valid(struct fz_worker *w, int me, struct fz_dev *devs,
 	case 1:
 		snprintf(line, sizeof(line), good_run[rn(sizeof(good_run) / sizeof(good_run[0]))],
 			 (unsigned long)(1 + rn(1000000)));
-		err = wrs(file, line);
+		err = sstress_ctl_write_str(file, line);
 		if (err == EBUSY)
 			return 0;	/* the previous run is still going: refused */
 		if (err) {
 			note(w, "valid run '%s' on %s failed: %s", line, d->name, strerror(err));
 			return -1;
 		}
-		rd(file, d->run, sizeof(d->run));
+		sstress_ctl_read(file, d->run, sizeof(d->run));
 		return 0;
 	case 2:
-		err = wrs(file, rn(2) ? "stop" : "  stop\n");
+		err = sstress_ctl_write_str(file, rn(2) ? "stop" : "  stop\n");
 		if (err) {
 			note(w, "stop on %s failed: %s", d->name, strerror(err));
 			return -1;
@@ -524,9 +425,9 @@ static int fz_valid(struct fz_worker *w, int me, struct fz_dev *devs,
 		return 0;
 	default:
 		/* A running device refuses del_device: stop it first. */
-		err = wrs(file, "stop\n");
+		err = sstress_ctl_write_str(file, "stop\n");
 		if (!err)
-			err = wrs(SSTRESS_FILE_DEL_DEVICE, d->name);
+			err = sstress_ctl_write_str(SSTRESS_FILE_DEL_DEVICE, d->name);
 		if (err) {
 			note(w, "del_device %s failed: %s", d->name, strerror(err));
 			return -1;
@@ -535,6 +436,8 @@ static int fz_valid(struct fz_worker *w, int me, struct fz_dev *devs,
 		return 0;
 	}
 }
+
+static const char *const dev_files[] = { "config", "stats", "run" };
 
 static void fz_read_something(int me, struct fz_dev *devs)
 {
@@ -545,19 +448,18 @@ static void fz_read_something(int me, struct fz_dev *devs)
 	(void)me;
 	switch (rn(4)) {
 	case 0:
-		rd(rn(2) ? SSTRESS_FILE_VERSION : SSTRESS_FILE_PROFILES, big, sizeof(big));
+		sstress_ctl_read(rn(2) ? SSTRESS_FILE_VERSION : SSTRESS_FILE_PROFILES, big, sizeof(big));
 		return;
 	case 1:
 		/* Another worker's device may be going away: any result will do. */
 		snprintf(file, sizeof(file), SSTRESS_DIR_DEVICES "/fz%u_%u/%s",
 			 rn(4), rn(8), rn(2) ? "stats" : "config");
-		rd(file, big, sizeof(big));
+		sstress_ctl_read(file, big, sizeof(big));
 		return;
 	default:
 		snprintf(file, sizeof(file), SSTRESS_DIR_DEVICES "/%.32s/%s",
-			 devs[i].used ? devs[i].name : SHARED_DEV,
-			 (const char *[]){ "config", "stats", "run" }[rn(3)]);
-		rd(file, big, sizeof(big));
+			 devs[i].used ? devs[i].name : SHARED_DEV, dev_files[rn(3)]);
+		sstress_ctl_read(file, big, sizeof(big));
 	}
 }
 
@@ -599,7 +501,7 @@ static void fz_worker_run(int me, unsigned long quota, uint64_t seed)
 		}
 		fz_pick_bad(&b, me, devs, seq++);
 		w->tried++;
-		err = wr(b.file, b.ptr ? b.ptr : b.buf, b.len);
+		err = sstress_ctl_write(b.file, b.ptr ? b.ptr : b.buf, b.len);
 		if (!err) {
 			w->accepted++;
 			note(w, "%s to %s accepted (%zu bytes: '%.*s')", b.kind, b.file,
@@ -630,13 +532,13 @@ static void fz_worker_run(int me, unsigned long quota, uint64_t seed)
 		strcat(w->names, d->name);
 		strcat(w->names, " ");
 		snprintf(file, sizeof(file), SSTRESS_DIR_DEVICES "/%.32s/config", d->name);
-		if (strcmp(rd(file, text, sizeof(text)), d->config)) {
+		if (strcmp(sstress_ctl_read(file, text, sizeof(text)), d->config)) {
 			w->state_ok = 0;
 			snprintf(w->state_msg, MSG_LEN, "%.32s: config changed (dma_mask now %.40s)",
-				 d->name, key(text, "dma_mask", val, sizeof(val)));
+				 d->name, sstress_key(text, "dma_mask", val, sizeof(val)));
 		}
 		snprintf(file, sizeof(file), SSTRESS_DIR_DEVICES "/%.32s/run", d->name);
-		if (strcmp(rd(file, text, sizeof(text)), d->run)) {
+		if (strcmp(sstress_ctl_read(file, text, sizeof(text)), d->run)) {
 			w->state_ok = 0;
 			snprintf(w->state_msg, MSG_LEN,  "%.32s: run spec is '%.80s', want '%.80s'",
 				 d->name, text, d->run);
@@ -728,37 +630,10 @@ static int unprivileged_refused(char *why, size_t size)
 	return n == 0;
 }
 
-/* Under kernel lockdown: why the control files cannot be used, or NULL. */
-static const char *lockdown_reason(void)
+/* strcmp() for qsort(): the order sstress_device_list() gives (C locale). */
+static int cmp_str(const void *a, const void *b)
 {
-	static char why[256];
-	char lvl[128] = "", *b, *e;
-	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
-	int fd;
-
-	if (!f)
-		return NULL;
-	if (!fgets(lvl, sizeof(lvl), f))
-		lvl[0] = '\0';
-	fclose(f);
-	b = strchr(lvl, '[');
-	e = b ? strchr(b, ']') : NULL;
-	if (!e || !strncmp(b, "[none]", 6))
-		return NULL;
-	*e = '\0';
-	if (access(ROOT, F_OK)) {
-		snprintf(why, sizeof(why), "kernel lockdown (%s): the module is not loaded (lockdown refuses unsigned modules)",
-			 b + 1);
-		return why;
-	}
-	fd = open(ROOT "/" SSTRESS_FILE_NEW_DEVICE, O_WRONLY);
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	snprintf(why, sizeof(why), "kernel lockdown (%s): module loaded, but debugfs writes to its control files are refused (%s)",
-		 b + 1, strerror(errno));
-	return why;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static unsigned long env_or(const char *name, unsigned long def)
@@ -790,10 +665,17 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "n:s:p:h")) != -1) {
 		switch (opt) {
-		case 'n': writes = strtoul(optarg, NULL, 0); break;
-		case 's': seed = strtoull(optarg, NULL, 0); break;
-		case 'p': procs = strtoul(optarg, NULL, 0); break;
-		default: usage(argv[0]);
+		case 'n':
+			writes = strtoul(optarg, NULL, 0);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'p':
+			procs = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			usage(argv[0]);
 		}
 	}
 	if (!procs || procs > MAX_PROCS || !writes)
@@ -808,23 +690,23 @@ int main(int argc, char **argv)
 	ksft_print_header();
 	if (geteuid())
 		ksft_exit_skip("must run as root\n");
-	if (lockdown_reason())
-		ksft_exit_skip("%s\n", lockdown_reason());
+	if (sstress_lockdown_reason())
+		ksft_exit_skip("%s\n", sstress_lockdown_reason());
 	if (access(ROOT, F_OK))
 		ksft_exit_skip("%s missing: module not loaded\n", ROOT);
 	ksft_set_plan(9);
 	ksft_print_msg("seed %llu, %lu malformed writes from %lu processes\n",
 		       (unsigned long long)seed, writes, procs);
 
-	device_list(before, sizeof(before));
-	if (wrs(SSTRESS_FILE_NEW_DEVICE, "name=" SHARED_DEV " profile=nvme") ||
-	    wrs(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/run", "threads=1 iterations=1 size=512 seed=7")) {
+	sstress_device_list(before, sizeof(before));
+	if (sstress_ctl_write_str(SSTRESS_FILE_NEW_DEVICE, "name=" SHARED_DEV " profile=nvme") ||
+	    sstress_ctl_write_str(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/run", "threads=1 iterations=1 size=512 seed=7")) {
 		ksft_print_msg("cannot create the shared device %s\n", SHARED_DEV);
 		ksft_test_result(0, "fuzz setup\n");
 		ksft_finished();
 	}
-	rd(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/config", shared_cfg, sizeof(shared_cfg));
-	rd(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/run", shared_run, sizeof(shared_run));
+	sstress_ctl_read(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/config", shared_cfg, sizeof(shared_cfg));
+	sstress_ctl_read(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/run", shared_run, sizeof(shared_run));
 
 	/* 1, 2: root-only control files. */
 	ok = check_mode(ROOT "/" SSTRESS_FILE_NEW_DEVICE, 0200, why, sizeof(why)) &&
@@ -926,15 +808,15 @@ int main(int argc, char **argv)
 			strcat(want, " ");
 		}
 	}
-	device_list(after, sizeof(after));
+	sstress_device_list(after, sizeof(after));
 	ok = !strcmp(after, want);
 	if (!ok)
 		ksft_print_msg("devices: '%s', want '%s'\n", after, want);
 	ksft_test_result(ok, "the device list reads back as the valid commands left it\n");
 
 	ok = state_ok &&
-	     !strcmp(rd(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/config", text, sizeof(text)), shared_cfg) &&
-	     !strcmp(rd(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/run", text, sizeof(text)), shared_run);
+	     !strcmp(sstress_ctl_read(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/config", text, sizeof(text)), shared_cfg) &&
+	     !strcmp(sstress_ctl_read(SSTRESS_DIR_DEVICES "/" SHARED_DEV "/run", text, sizeof(text)), shared_run);
 	if (state_ok && !ok)
 		ksft_print_msg("%s: config or run spec changed: run '%.100s'\n", SHARED_DEV, text);
 	ksft_test_result(ok, "every device's config and run spec read back unchanged\n");
@@ -947,13 +829,13 @@ int main(int argc, char **argv)
 		snprintf(copy, sizeof(copy), "%s", i < procs ? shm[i].names : SHARED_DEV);
 		for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 			snprintf(file, sizeof(file), SSTRESS_DIR_DEVICES "/%.32s/run", tok);
-			if (wrs(file, "stop") || wrs(SSTRESS_FILE_DEL_DEVICE, tok)) {
+			if (sstress_ctl_write_str(file, "stop") || sstress_ctl_write_str(SSTRESS_FILE_DEL_DEVICE, tok)) {
 				ksft_print_msg("cannot delete %s\n", tok);
 				ok = 0;
 			}
 		}
 	}
-	device_list(after, sizeof(after));
+	sstress_device_list(after, sizeof(after));
 	ok = ok && !strcmp(after, before);
 	ksft_test_result(ok, "the fuzz's devices stop and delete cleanly (left: '%s')\n", after);
 	ksft_finished();

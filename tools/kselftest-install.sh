@@ -17,7 +17,7 @@ fi
 dst=$ktree/tools/testing/selftests/swiotlb_stress
 rm -rf "$dst"
 mkdir -p "$dst/uapi"
-cp "$SST_TOP"/selftests/{Makefile,settings,config,ktap.h,functions.sh} "$dst/"
+cp "$SST_TOP"/selftests/{Makefile,settings,config,ktap.h,sst_ctl.h,functions.sh} "$dst/"
 cp "$SST_TOP"/selftests/*.c "$SST_TOP"/selftests/*.sh "$dst/"
 cp "$SST_TOP/include/uapi/swiotlb_stress.h" "$dst/uapi/"
 echo "$dst"
