@@ -144,8 +144,9 @@ void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
 
 /*
  * Only the DMA call lies between the two clock reads, as in
- * kernel/dma/map_benchmark.c; the hang detector's stamp is set before and
- * cleared after them.
+ * kernel/dma/map_benchmark.c: callers begin after every other step of the
+ * operation (the switch on it, a scatterlist's set-up). The hang detector's
+ * stamp is set before and cleared after them.
  */
 static void sstress_op_begin(struct sstress_thread *t, u64 *t0)
 {
@@ -192,9 +193,9 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 	int i, n;
 
 	t->stats.maps++;
-	sstress_op_begin(t, &t0);
 	switch (spec->op) {
 	case SSTRESS_OP_MAP_PAGE:
+		sstress_op_begin(t, &t0);
 		s->dma = dma_map_page_attrs(dev, virt_to_page(s->cpu),
 					    offset_in_page(s->cpu), s->len,
 					    x->dir, attrs);
@@ -203,6 +204,7 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 		sg_init_table(x->sgl, x->nsegs);
 		for (i = 0; i < x->nsegs; i++)
 			sg_set_buf(&x->sgl[i], x->segs[i].cpu, x->segs[i].len);
+		sstress_op_begin(t, &t0);
 		n = dma_map_sg_attrs(dev, x->sgl, x->nsegs, x->dir, attrs);
 		sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 		if (!n) {
@@ -219,6 +221,7 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 			x->segs[i].dma = sg_dma_address(sg);
 		return true;
 	default:
+		sstress_op_begin(t, &t0);
 		s->dma = dma_map_single_attrs(dev, s->cpu, s->len, x->dir, attrs);
 		break;
 	}
@@ -240,15 +243,17 @@ static void sstress_xfer_unmap(struct sstress_thread *t, struct sstress_xfer *x)
 	struct sstress_seg *s = &x->segs[0];
 	u64 t0;
 
-	sstress_op_begin(t, &t0);
 	switch (spec->op) {
 	case SSTRESS_OP_MAP_PAGE:
+		sstress_op_begin(t, &t0);
 		dma_unmap_page_attrs(dev, s->dma, s->len, x->dir, attrs);
 		break;
 	case SSTRESS_OP_MAP_SG:
+		sstress_op_begin(t, &t0);
 		dma_unmap_sg_attrs(dev, x->sgl, x->nsegs, x->dir, attrs);
 		break;
 	default:
+		sstress_op_begin(t, &t0);
 		dma_unmap_single_attrs(dev, s->dma, s->len, x->dir, attrs);
 		break;
 	}
@@ -498,13 +503,37 @@ static void sstress_xfer_finish(struct sstress_thread *t, struct sstress_xfer *x
 	}
 }
 
+/*
+ * After a map that worked: the pool's high mark, the bytes, and where each
+ * segment landed, checked. With @nbounced, the bounced segments are also
+ * collected in t->bounced for the overlap check.
+ */
+static void sstress_xfer_account(struct sstress_thread *t,
+				 struct sstress_xfer *x,
+				 const struct sstress_ctx *c,
+				 unsigned int *nbounced)
+{
+	unsigned int i;
+
+	t->stats.pool_peak = max(t->stats.pool_peak,
+				 sstress_swiotlb_used(t->run->sd->dma_dev));
+	for (i = 0; i < x->nsegs; i++) {
+		struct sstress_seg *s = &x->segs[i];
+
+		t->stats.bytes_mapped += s->len;
+		sstress_check_mapped(c, s);
+		if (nbounced && s->bounced)
+			t->bounced[(*nbounced)++] = s;
+	}
+}
+
 static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
 {
 	const struct sstress_spec *spec = &t->run->spec;
 	struct sstress_ctx c = {
 		.sd = t->run->sd, .st = &t->stats, .op = spec->op,
 	};
-	unsigned int k, i, nbounced = 0, nlive = 0;
+	unsigned int k, nbounced = 0, nlive = 0;
 
 	for (k = 0; k < spec->live; k++) {
 		struct sstress_xfer *x = &t->xfers[k];
@@ -514,16 +543,7 @@ static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
 		if (!x->mapped)
 			continue;
 		nlive++;
-		t->stats.pool_peak = max(t->stats.pool_peak,
-					 sstress_swiotlb_used(t->run->sd->dma_dev));
-		for (i = 0; i < x->nsegs; i++) {
-			struct sstress_seg *s = &x->segs[i];
-
-			t->stats.bytes_mapped += s->len;
-			sstress_check_mapped(&c, s);
-			if (s->bounced)
-				t->bounced[nbounced++] = s;
-		}
+		sstress_xfer_account(t, x, &c, &nbounced);
 		if (spec->op == SSTRESS_OP_MAX_SIZE && x->segs[0].bounced)
 			t->stats.checked[SSTRESS_CHECK_MAX_MAPPING]++;
 	}
@@ -579,12 +599,7 @@ static void sstress_iter_fast(struct sstress_thread *t, u64 iter)
 		if (!x->mapped)
 			continue;
 		nlive++;
-		t->stats.pool_peak = max(t->stats.pool_peak,
-					 sstress_swiotlb_used(t->run->sd->dma_dev));
-		for (i = 0; i < x->nsegs; i++) {
-			t->stats.bytes_mapped += x->segs[i].len;
-			sstress_check_mapped(&c, &x->segs[i]);
-		}
+		sstress_xfer_account(t, x, &c, NULL);
 	}
 	t->stats.max_live = max_t(u64, t->stats.max_live, nlive);
 	for (k = 0; k < spec->live; k++)
