@@ -18,6 +18,8 @@ SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$SST_TOP/tools/lib/build.sh"
 # shellcheck source=tools/lib/findings.sh
 . "$SST_TOP/tools/lib/findings.sh"
+# shellcheck source=tools/lib/results.sh
+. "$SST_TOP/tools/lib/results.sh"
 
 usage() {
 	cat <<EOF
@@ -85,53 +87,13 @@ sst_build_selftests "$out/selftests"
 
 pass=0 fail=0 skip=0 xfail=0
 summary=() figures=()
+seen_findings=
+# result (tools/lib/results.sh) judges each result against $kver's findings.
 kver=
-# result VERDICT NAME [REASON]; a failure a known finding of $kver
-# explains is an expected failure (xfail), counted as passed.
-result() {
-	local verdict=$1 reason=${3:-} finding
-	if [ "$verdict" = fail ] && [ -n "$kver" ] && finding=$(sst_finding_for "$kver" "$2"); then
-		verdict=xfail
-		reason="known kernel bug: $finding${reason:+; $reason}"
-	fi
-	case $verdict in
-	pass) pass=$((pass + 1)) ;;
-	xfail) pass=$((pass + 1)); xfail=$((xfail + 1)) ;;
-	skip) skip=$((skip + 1)) ;;
-	*) fail=$((fail + 1)) ;;
-	esac
-	summary+=("$(printf '%-5s %s%s' "$verdict" "$2" "${reason:+ ($reason)}")")
-	printf '%-5s %s%s\n' "$verdict" "$2" "${reason:+ ($reason)}"
-}
-
 # stage DIR KO ENV_LINES: a payload and its initramfs (DIR/initramfs.cpio.gz).
 stage() {
 	sst_stage_payload "$1/payload" "$2" "$out/selftests"
 	printf '%s\n' "$3" > "$1/payload/env"
-}
-
-# ktap_results TAG LOG TESTS: one result per KTAP line of each test.
-ktap_results() {
-	local tag=$1 log=$2 t ktap rc line
-	for t in $3; do
-		ktap=$(vm_extract_section "$log" "ktap:$t" 2>/dev/null || true)
-		printf '%s\n' "$ktap" > "$log.$t.ktap"
-		rc=$(sed -n "s/^SST-RC $t //p" "$log" | head -n 1)
-		if [ -z "$rc" ]; then
-			result fail "$tag: $t" "did not finish: VM verdict $VM_VERDICT, see $log"
-			continue
-		fi
-		while IFS= read -r line; do
-			case $line in
-			"ok "*"# SKIP"*) result skip "$tag: $t: $(echo "${line%%# SKIP*}" | cut -d' ' -f3-)" "${line#*# SKIP }" ;;
-			"ok "*) result pass "$tag: $t: $(echo "$line" | cut -d' ' -f3-)" ;;
-			"not ok "*) result fail "$tag: $t: $(echo "$line" | cut -d' ' -f4-)" ;;
-			"# figures: "*) figures+=("$tag: ${line#\# figures: }") ;;
-			esac
-		done <<< "$ktap"
-		[ "$rc" = 0 ] || [ "$rc" = 4 ] || grep -q '^not ok' <<< "$ktap" ||
-			result fail "$tag: $t exit code" "exited $rc without a failing result"
-	done
 }
 
 # splat_check TAG LOG: the kernel log must hold no splat a known finding of
@@ -177,7 +139,7 @@ debug_boot() {
 	if [ -n "$skipall" ]; then
 		result fail "$tag: tests ran" "skipped all: $skipall"
 	else
-		ktap_results "$tag" "$dir/console.log" "$tests"
+		sst_ktap_results "$tag" "$dir/console.log" "$tests" "$dir/console.log.%s.ktap"
 	fi
 	case $VM_VERDICT in
 	ok | fail) ;;

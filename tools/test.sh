@@ -15,6 +15,8 @@ SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$SST_TOP/tools/lib/build.sh"
 # shellcheck source=tools/lib/findings.sh
 . "$SST_TOP/tools/lib/findings.sh"
+# shellcheck source=tools/lib/results.sh
+. "$SST_TOP/tools/lib/results.sh"
 
 TESTS="ctl_test storm_test.sh checks_test.sh"
 # Debian 12's two kernel series: 6.1 (linux-image-amd64) and 6.12.
@@ -71,27 +73,9 @@ echo "# results: $out"
 sst_build_selftests "$out/selftests"
 
 pass=0 fail=0 skip=0 xfail=0
-summary=()
+summary=() figures=()
 seen_findings=
-# result VERDICT NAME [REASON]; uses $kver. A failure that a known finding
-# for this kernel explains is an expected failure (xfail).
-result() {
-	local verdict=$1 reason=${3:-} finding
-	if [ "$verdict" = fail ] && finding=$(sst_finding_for "$kver" "$2"); then
-		verdict=xfail
-		reason="known kernel bug: $finding${reason:+; $reason}"
-		seen_findings+="${finding%%:*} "
-	fi
-	case $verdict in
-	pass) pass=$((pass + 1)) ;;
-	xfail) pass=$((pass + 1)); xfail=$((xfail + 1)) ;;
-	skip) skip=$((skip + 1)) ;;
-	*) fail=$((fail + 1)) ;;
-	esac
-	summary+=("$(printf '%-5s %s%s' "$verdict" "$2" "${reason:+ ($reason)}")")
-	printf '%-5s %s%s\n' "$verdict" "$2" "${reason:+ ($reason)}"
-}
-
+# result (tools/lib/results.sh) judges each result against $kver's findings.
 for i in "${!kernels[@]}"; do
 	kernel=${kernels[$i]}
 	kdir=${kdirs[$i]:-$(vm_kdir_for "$kernel")}
@@ -124,24 +108,7 @@ for i in "${!kernels[@]}"; do
 			result skip "$tag: selftests" "$skipall"
 			continue
 		fi
-		for t in $TESTS; do
-			ktap=$(vm_extract_section "$log" "ktap:$t" || true)
-			printf '%s\n' "$ktap" > "$kout/$t-$mem.ktap"
-			rc=$(sed -n "s/^SST-RC $t //p" "$log" | head -n 1)
-			if [ -z "$rc" ]; then
-				result fail "$tag: $t" "did not finish: VM verdict $VM_VERDICT, see $log"
-				continue
-			fi
-			while IFS= read -r line; do
-				case $line in
-				"ok "*"# SKIP"*) result skip "$tag: $t: $(echo "${line%%# SKIP*}" | cut -d' ' -f3-)" "${line#*# SKIP }" ;;
-				"ok "*) result pass "$tag: $t: $(echo "$line" | cut -d' ' -f3-)" ;;
-				"not ok "*) result fail "$tag: $t: $(echo "$line" | cut -d' ' -f4-)" ;;
-				esac
-			done <<< "$ktap"
-			[ "$rc" = 0 ] || [ "$rc" = 4 ] || grep -q '^not ok' <<< "$ktap" ||
-				result fail "$tag: $t exit code" "exited $rc without a failing result"
-		done
+		sst_ktap_results "$tag" "$log" "$TESTS" "$kout/%s-$mem.ktap"
 		# The harness must not be what crashes: any splat fails, unless
 		# a known finding for this kernel explains every one.
 		splats=$(grep -aE "$SST_SPLAT_RE" "$log" || true)
