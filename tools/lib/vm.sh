@@ -239,6 +239,40 @@ vm_boot_guest() {
 	return $rc
 }
 
+# vm_boot_opts FN MORE "$@": parses vm_boot's options for FN (vm_boot or
+# a wrapper) into the caller's locals kernel, initrd, append, mem, smp,
+# timeout, log, kvm and extra; MORE lists the wrapper's own "--name VALUE"
+# options, each stored in the caller's local of that name ("-" read as
+# "_"). Options named *append or --extra add to what is there, separated by
+# a blank; the others replace. Returns 4, with the reason on stderr, for an
+# unknown option or one without its value.
+vm_boot_opts() {
+	local fn=$1 more=" $2 " var
+	shift 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--kvm) kvm=1; shift; continue ;;
+		--kernel | --initrd | --append | --mem | --smp | --timeout | --log | --extra) ;;
+		*)
+			if [[ $1 != --* || $more != *" $1 "* ]]; then
+				echo "$fn: unknown option '$1'" >&2
+				return 4
+			fi ;;
+		esac
+		if [ $# -lt 2 ]; then
+			echo "$fn: $1 needs a value" >&2
+			return 4
+		fi
+		var=${1#--}
+		var=${var//-/_}
+		case $1 in
+		*append | --extra) printf -v "$var" '%s' "${!var:+${!var} }$2" ;;
+		*) printf -v "$var" '%s' "$2" ;;
+		esac
+		shift 2
+	done
+}
+
 # vm_boot --kernel IMAGE --initrd CPIO --log FILE [--append "ARGS"]
 #         [--mem SIZE] [--smp N] [--timeout SECONDS] [--kvm]
 #         [--extra "QEMU ARGS"]
@@ -261,28 +295,7 @@ vm_boot() {
 	local kernel='' initrd='' append='' mem=2G smp=2 timeout=600 log='' kvm=0 extra=''
 	local -a accel extra_args=()
 	VM_VERDICT=qemu-error VM_GUEST_RC='' VM_OOPS=0 VM_ELAPSED=0
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--kvm) kvm=1; shift; continue ;;
-		--kernel | --initrd | --append | --mem | --smp | --timeout | --log | --extra)
-			if [ $# -lt 2 ]; then
-				echo "vm_boot: $1 needs a value" >&2
-				return 4
-			fi ;;
-		*) echo "vm_boot: unknown option '$1'" >&2; return 4 ;;
-		esac
-		case $1 in
-		--kernel) kernel=$2 ;;
-		--initrd) initrd=$2 ;;
-		--append) append+="${append:+ }$2" ;;
-		--mem) mem=$2 ;;
-		--smp) smp=$2 ;;
-		--timeout) timeout=$2 ;;
-		--log) log=$2 ;;
-		--extra) extra+=" $2" ;;
-		esac
-		shift 2
-	done
+	vm_boot_opts vm_boot '' "$@" || return 4
 	if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
 		echo "vm_boot: --kernel, --initrd and --log are needed" >&2
 		return 4

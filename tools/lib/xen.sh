@@ -169,40 +169,13 @@ xen_size_mib() {
 # the module and powers off takes 50-60 s of wall time.
 vm_boot_xen() {
 	local kernel='' initrd='' append='' mem=6G smp=2 timeout=600 log='' extra=''
-	local dom0_mem='' xen_append='' mem_mib dom0_mib elf dom0_args
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--kvm)
-			echo "vm_boot_xen: --kvm is not supported (Xen under KVM needs nested virtualization)" >&2
-			VM_VERDICT=qemu-error
-			return 4 ;;
-		--kernel | --initrd | --append | --mem | --smp | --timeout | --log | \
-			--extra | --dom0-mem | --xen-append)
-			if [ $# -lt 2 ]; then
-				echo "vm_boot_xen: $1 needs a value" >&2
-				VM_VERDICT=qemu-error
-				return 4
-			fi ;;
-		*)
-			echo "vm_boot_xen: unknown option '$1'" >&2
-			VM_VERDICT=qemu-error
-			return 4 ;;
-		esac
-		case $1 in
-		--kernel) kernel=$2 ;;
-		--initrd) initrd=$2 ;;
-		--append) append+="${append:+ }$2" ;;
-		--mem) mem=$2 ;;
-		--smp) smp=$2 ;;
-		--timeout) timeout=$2 ;;
-		--log) log=$2 ;;
-		--extra) extra+=" $2" ;;
-		--dom0-mem) dom0_mem=$2 ;;
-		--xen-append) xen_append+="${xen_append:+ }$2" ;;
-		esac
-		shift 2
-	done
+	local dom0_mem='' xen_append='' kvm=0 mem_mib dom0_mib elf dom0_args
 	VM_VERDICT=qemu-error VM_GUEST_RC='' VM_OOPS=0 VM_ELAPSED=0
+	vm_boot_opts vm_boot_xen "--dom0-mem --xen-append" "$@" || return 4
+	if [ $kvm = 1 ]; then
+		echo "vm_boot_xen: --kvm is not supported (Xen under KVM needs nested virtualization)" >&2
+		return 4
+	fi
 	if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
 		echo "vm_boot_xen: --kernel, --initrd and --log are needed" >&2
 		return 4
