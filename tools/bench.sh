@@ -43,6 +43,13 @@ Options:
                  262144 266240"; a size past dma_max_mapping_size() is
                  reported as refused)
   --dirs LIST    directions (default "to from bidi")
+  --reps N       rounds per cell, storm engine and benchmark alternating
+                 (default 3)
+  --clock C      the guest's clock: "wall" (TCG, real time) or "icount"
+                 (QEMU -icount shift=3,sleep=off: time counted in guest
+                 instructions, 8 ns each, so other load on the host does not
+                 move the figures; one host thread runs all vCPUs)
+                 (default wall)
   --quick        a smoke run: 4096, 262144 and 266240 bytes, dir=to, 300 ms
   --no-timeline  skip the exhaustion-timeline boot
   --out DIR      output directory (default results/bench-<UTC date>)
@@ -66,6 +73,8 @@ DIRS="to from bidi"
 TIMELINE=1
 OUT=
 QUICK=0
+REPS=3
+CLOCK=wall
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -75,6 +84,8 @@ while [ $# -gt 0 ]; do
 	--dur-ms) [ $# -ge 2 ] || die "--dur-ms needs a value"; DUR_MS=$2; shift 2 ;;
 	--sizes) [ $# -ge 2 ] || die "--sizes needs a value"; SIZES=$2; shift 2 ;;
 	--dirs) [ $# -ge 2 ] || die "--dirs needs a value"; DIRS=$2; shift 2 ;;
+	--reps) [ $# -ge 2 ] || die "--reps needs a value"; REPS=$2; shift 2 ;;
+	--clock) [ $# -ge 2 ] || die "--clock needs a value"; CLOCK=$2; shift 2 ;;
 	--quick) QUICK=1; shift ;;
 	--no-timeline) TIMELINE=0; shift ;;
 	--out) [ $# -ge 2 ] || die "--out needs a value"; OUT=$2; shift 2 ;;
@@ -85,6 +96,13 @@ done
 [ ${#KERNELS[@]} -gt 0 ] || KERNELS=(6.1 6.12)
 [[ $SMP =~ ^[1-8]$ ]] || die "--smp must be 1..8 (qemu.config has NR_CPUS=8)"
 [[ $DUR_MS =~ ^[1-9][0-9]*$ ]] || die "--dur-ms must be a positive number"
+[[ $REPS =~ ^[1-9][0-9]?$ ]] || die "--reps must be 1..99"
+case $CLOCK in
+wall) QEMU_CLOCK= ;;
+icount) CLOCK=icount=6; QEMU_CLOCK="-icount shift=6,sleep=off" ;;
+icount=[0-9] | icount=10) QEMU_CLOCK="-icount shift=${CLOCK#icount=},sleep=off" ;;
+*) die "--clock must be wall, icount or icount=SHIFT (0..10)" ;;
+esac
 if [ $QUICK = 1 ]; then
 	SIZES="4096 262144 266240" DIRS=to DUR_MS=300
 fi
@@ -154,9 +172,9 @@ THREADS="$(seq -s ' ' 1 "$SMP")"
 SIZES="$SIZES"
 DIRS="$DIRS"
 VERIFY="0 1"
-REPS=3
+REPS=$REPS
 DUR_MS=$DUR_MS
-SLEEP_S=$((DUR_MS / 1000)).$(printf '%03d' $((DUR_MS % 1000)))
+WAIT_S=$(((DUR_MS + 400) / 1000)).$(printf '%03d' $(((DUR_MS + 400) % 1000)))
 BENCH_S=$BENCH_S
 TL_SECONDS=4
 TL_SPEC="op=map_single threads=$TL_THREADS duration_ms=4000 size=32768 offset=0 dir=to place=high live=256 verify=0"
@@ -165,7 +183,7 @@ EOC
 
 # Boot time budget: every storm run, the benchmark, the shell around them.
 ncells=$(($(wc -w <<< "$SIZES") * $(wc -w <<< "$DIRS") * SMP * 2))
-BOOT_TIMEOUT=$((180 + ncells * (3 * DUR_MS / 1000 + BENCH_S + 12)))
+BOOT_TIMEOUT=$((180 + ncells * (REPS * (DUR_MS / 1000 + 1 + BENCH_S) + DUR_MS / 1000 + 13)))
 
 failed=0
 for k in "${KERNELS[@]}"; do
@@ -179,7 +197,7 @@ for k in "${KERNELS[@]}"; do
 	start=$SECONDS
 	vm_boot --kernel "$KIMG" --initrd "$WORK/$KNAME-main.cpio.gz" \
 		--log "$kout/console-main.log" --mem "$MEM" --smp "$SMP" \
-		--timeout "$BOOT_TIMEOUT" || true
+		--timeout "$BOOT_TIMEOUT" ${QEMU_CLOCK:+--extra "$QEMU_CLOCK"} || true
 	echo "main_boot: verdict=$VM_VERDICT seconds=$((SECONDS - start))" > "$kout/boot.txt"
 	log "$KNAME: main boot $VM_VERDICT in $((SECONDS - start)) s"
 	[ "$VM_VERDICT" = ok ] || failed=1
@@ -193,7 +211,7 @@ for k in "${KERNELS[@]}"; do
 		start=$SECONDS
 		vm_boot --kernel "$KIMG" --initrd "$WORK/$KNAME-tl.cpio.gz" \
 			--log "$kout/console-timeline.log" --mem "$MEM" --smp "$SMP" \
-			--timeout 300 --append swiotlb=2048 || true
+			--timeout 300 --append swiotlb=2048 ${QEMU_CLOCK:+--extra "$QEMU_CLOCK"} || true
 		echo "timeline_boot: verdict=$VM_VERDICT seconds=$((SECONDS - start))" >> "$kout/boot.txt"
 		log "$KNAME: timeline boot $VM_VERDICT in $((SECONDS - start)) s"
 		[ "$VM_VERDICT" = ok ] || failed=1
@@ -205,8 +223,9 @@ done
 
 {
 	echo "host: $(uname -r); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $(nproc) CPUs"
-	echo "qemu: $(qemu-system-x86_64 --version | head -n 1); TCG -cpu max, -smp $SMP -m $MEM"
+	echo "qemu: $(qemu-system-x86_64 --version | head -n 1); TCG -cpu max, -smp $SMP -m $MEM${QEMU_CLOCK:+ $QEMU_CLOCK}"
 	echo "command: tools/$PROG $ARGS"
+	echo "clock: $CLOCK"
 	echo "date: $(date -u -Is)"
 } > "$OUT/host.txt"
 python3 "$SST_TOP/tools/bench/analyze.py" "$OUT" || failed=1

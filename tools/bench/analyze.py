@@ -329,6 +329,11 @@ def report(out, kernels):
     J = {"host": keyvals(host), "kernels": {}, "targets": {}}
     L.append("swiotlb_stress benchmark: storm engine vs dma_map_benchmark, SWIOTLB scaling")
     L.append(host)
+    clock = keyvals(host).get("clock", "wall")
+    if clock.startswith("icount"):
+        L.append("(clock %s: QEMU -icount, guest time counts guest instructions, 2^shift ns" % clock)
+        L.append("each, so load on the host does not move it; one host thread runs the vCPUs")
+        L.append("in turn, so with 2+ threads a timed call can include the other vCPU's turn)")
     L.append("")
     L.append("map/unmap: storm engine, verify=0, average ns per call with each sample cut to")
     L.append("100 ns (dma_map_benchmark's estimator). bmap/bumap: dma_map_benchmark's own")
