@@ -432,6 +432,9 @@ def report(out, kernels):
         tmax = max(th)
         L.append("Bounce-path scaling (verify=0 map+unmap per second; areas: %s):" %
                  (f.get("swiotlb_areas_dmesg") or "1"))
+        if clock.startswith("icount"):
+            L.append("  (under -icount one host thread runs the vCPUs in turn: threads cannot")
+            L.append("  scale here, and these figures are not a scaling measurement; --clock wall is)")
         scal = []
         for key in sorted(k.cells):
             if key[0] != "bounce" or key[1] != 1:
