@@ -178,11 +178,39 @@ static unsigned long sstress_attrs(const struct sstress_spec *spec)
 }
 
 /*
- * Mappings live now, of every thread of every run: a thread that holds
- * none may still find the shared pool full of the others' mappings, and
- * that failure is "pool_full", not "unexpected".
+ * Mappings live now, of every thread of every run, and maps that worked
+ * so far: a thread that holds none may still find the shared pool full of
+ * the others' mappings, and that failure is "pool_full", not
+ * "unexpected". Both are read before the call and again after a failure:
+ * the others may have unmapped everything by the time the failure is
+ * seen (found by the soak: 1 map in 180,129 misread so on 6.12).
  */
 static atomic_long_t sstress_live_maps = ATOMIC_LONG_INIT(0);
+static atomic_long_t sstress_maps_done = ATOMIC_LONG_INIT(0);
+
+struct sstress_pool_seen {
+	long live;
+	long done;
+};
+
+static void sstress_pool_look(struct sstress_pool_seen *seen)
+{
+	seen->live = atomic_long_read(&sstress_live_maps);
+	seen->done = atomic_long_read(&sstress_maps_done);
+}
+
+/* Whether other mappings held pool space at any time during the call. */
+static bool sstress_pool_was_busy(const struct sstress_pool_seen *before)
+{
+	return before->live || atomic_long_read(&sstress_live_maps) ||
+	       atomic_long_read(&sstress_maps_done) != before->done;
+}
+
+static void sstress_map_done(void)
+{
+	atomic_long_inc(&sstress_live_maps);
+	atomic_long_inc(&sstress_maps_done);
+}
 
 static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 			     const struct sstress_ctx *c, bool pool_busy)
@@ -191,11 +219,13 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 	struct device *dev = t->run->sd->dma_dev;
 	unsigned long attrs = sstress_attrs(spec);
 	struct sstress_seg *s = &x->segs[0];
+	struct sstress_pool_seen seen;
 	struct scatterlist *sg;
 	u64 t0;
 	int i, n;
 
 	t->stats.maps++;
+	sstress_pool_look(&seen);
 	switch (spec->op) {
 	case SSTRESS_OP_MAP_PAGE:
 		sstress_op_begin(t, &t0);
@@ -212,10 +242,10 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 		sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 		if (!n) {
 			sstress_count_map_error(c, s->len, s->phys, pool_busy ||
-						atomic_long_read(&sstress_live_maps));
+						sstress_pool_was_busy(&seen));
 			return false;
 		}
-		atomic_long_inc(&sstress_live_maps);
+		sstress_map_done();
 		/* dma-direct never merges entries; anything else is a bug. */
 		if (n != x->nsegs)
 			sstress_record_failure(c, SSTRESS_CHECK_DATA, s, 0, NULL,
@@ -231,10 +261,10 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 	sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 	if (dma_mapping_error(dev, s->dma)) {
 		sstress_count_map_error(c, s->len, s->phys, pool_busy ||
-					atomic_long_read(&sstress_live_maps));
+					sstress_pool_was_busy(&seen));
 		return false;
 	}
-	atomic_long_inc(&sstress_live_maps);
+	sstress_map_done();
 	return true;
 }
 
