@@ -178,38 +178,26 @@ static unsigned long sstress_attrs(const struct sstress_spec *spec)
 }
 
 /*
- * Mappings live now, of every thread of every run, and maps that worked
- * so far: a thread that holds none may still find the shared pool full of
- * the others' mappings, and that failure is "pool_full", not
- * "unexpected". Both are read before the call and again after a failure:
- * the others may have unmapped everything by the time the failure is
- * seen (found by the soak: 1 map in 180,129 misread so on 6.12).
+ * Mappings live now, of every thread of every run (low 32 bits), and maps
+ * that worked so far (high 32 bits, wrapping): a thread that holds none may
+ * still find the shared pool full of the others' mappings, and that
+ * failure is "pool_full", not "unexpected". Read before the call and again
+ * after a failure: the others may have unmapped everything by the time the
+ * failure is seen (found by the soak: 1 map in 180,129 misread so on 6.12).
+ * One word, so a map or unmap costs one atomic operation on it.
  */
-static atomic_long_t sstress_live_maps = ATOMIC_LONG_INIT(0);
-static atomic_long_t sstress_maps_done = ATOMIC_LONG_INIT(0);
+static atomic64_t sstress_pool_users = ATOMIC64_INIT(0);
 
-struct sstress_pool_seen {
-	long live;
-	long done;
-};
-
-static void sstress_pool_look(struct sstress_pool_seen *seen)
-{
-	seen->live = atomic_long_read(&sstress_live_maps);
-	seen->done = atomic_long_read(&sstress_maps_done);
-}
+#define SSTRESS_LIVE_MASK	GENMASK_ULL(31, 0)
+#define SSTRESS_MAP_DONE	BIT_ULL(32)
 
 /* Whether other mappings held pool space at any time during the call. */
-static bool sstress_pool_was_busy(const struct sstress_pool_seen *before)
+static bool sstress_pool_was_busy(u64 before)
 {
-	return before->live || atomic_long_read(&sstress_live_maps) ||
-	       atomic_long_read(&sstress_maps_done) != before->done;
-}
+	u64 now = atomic64_read(&sstress_pool_users);
 
-static void sstress_map_done(void)
-{
-	atomic_long_inc(&sstress_live_maps);
-	atomic_long_inc(&sstress_maps_done);
+	return (before & SSTRESS_LIVE_MASK) || (now & SSTRESS_LIVE_MASK) ||
+	       (now >> 32) != (before >> 32);
 }
 
 static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
@@ -219,13 +207,13 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 	struct device *dev = t->run->sd->dma_dev;
 	unsigned long attrs = sstress_attrs(spec);
 	struct sstress_seg *s = &x->segs[0];
-	struct sstress_pool_seen seen;
+	u64 seen;
 	struct scatterlist *sg;
 	u64 t0;
 	int i, n;
 
 	t->stats.maps++;
-	sstress_pool_look(&seen);
+	seen = atomic64_read(&sstress_pool_users);
 	switch (spec->op) {
 	case SSTRESS_OP_MAP_PAGE:
 		sstress_op_begin(t, &t0);
@@ -242,10 +230,10 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 		sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 		if (!n) {
 			sstress_count_map_error(c, s->len, s->phys, pool_busy ||
-						sstress_pool_was_busy(&seen));
+						sstress_pool_was_busy(seen));
 			return false;
 		}
-		sstress_map_done();
+		atomic64_add(SSTRESS_MAP_DONE + 1, &sstress_pool_users);
 		/* dma-direct never merges entries; anything else is a bug. */
 		if (n != x->nsegs)
 			sstress_record_failure(c, SSTRESS_CHECK_DATA, s, 0, NULL,
@@ -261,10 +249,10 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 	sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 	if (dma_mapping_error(dev, s->dma)) {
 		sstress_count_map_error(c, s->len, s->phys, pool_busy ||
-					sstress_pool_was_busy(&seen));
+					sstress_pool_was_busy(seen));
 		return false;
 	}
-	sstress_map_done();
+	atomic64_add(SSTRESS_MAP_DONE + 1, &sstress_pool_users);
 	return true;
 }
 
@@ -291,7 +279,7 @@ static void sstress_xfer_unmap(struct sstress_thread *t, struct sstress_xfer *x)
 		break;
 	}
 	sstress_lat_add(&t->stats.lat_unmap, sstress_op_end(t, t0));
-	atomic_long_dec(&sstress_live_maps);
+	atomic64_dec(&sstress_pool_users);
 	x->mapped = false;
 }
 
