@@ -38,14 +38,22 @@ static inline unsigned long sstress_swiotlb_nslabs(struct device *dev)
 {
 #ifdef SSTRESS_HAVE_DEV_DMA_IO_TLB_MEM
 	return dev->dma_io_tlb_mem ? dev->dma_io_tlb_mem->nslabs : 0;
+#elif defined(SSTRESS_HAVE_SWIOTLB_NR_TBL)
+	/* One global pool; swiotlb_exit() zeroes it when x86 frees it. */
+	return swiotlb_nr_tbl();
 #else
 #error "swiotlb_stress: no probe for this kernel's bounce pool yet"
 #endif
 }
 
 /* Last byte of the device's default bounce pool, 0 without a pool. */
+/*
+ * 0 also where the kernel does not tell a module (5.10 exports neither
+ * io_tlb_start nor io_tlb_end): callers treat 0 as "not known".
+ */
 static inline phys_addr_t sstress_swiotlb_pool_end(struct device *dev)
 {
+#ifdef SSTRESS_HAVE_DEV_DMA_IO_TLB_MEM
 	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
 
 	if (!mem || !mem->nslabs)
@@ -55,6 +63,9 @@ static inline phys_addr_t sstress_swiotlb_pool_end(struct device *dev)
 #else
 	return mem->end - 1;
 #endif
+#else
+	return 0;
+#endif
 }
 
 /* True when every streaming mapping of this device bounces (swiotlb=force). */
@@ -62,8 +73,26 @@ static inline bool sstress_swiotlb_force_bounce(struct device *dev)
 {
 #ifdef SSTRESS_HAVE_IO_TLB_MEM_FORCE_BOUNCE
 	return dev->dma_io_tlb_mem && dev->dma_io_tlb_mem->force_bounce;
-#else
+#elif defined(SSTRESS_HAVE_DEV_DMA_IO_TLB_MEM)
 	return swiotlb_force == SWIOTLB_FORCE;
+#else
+	/*
+	 * 5.10 exports neither swiotlb_force nor is_swiotlb_active(). Ask
+	 * dma-direct instead: for a device it never needs to bounce (64-bit
+	 * mask, no bus limit), dma_direct_max_mapping_size() caps the size at
+	 * SWIOTLB's segment only under swiotlb=force. The device asked is a
+	 * blank one of ours, so the answer does not depend on @dev's masks.
+	 */
+	static u64 sstress_probe_mask = DMA_BIT_MASK(64);
+	static struct device sstress_probe_dev = {
+		.dma_mask = &sstress_probe_mask,
+		.coherent_dma_mask = DMA_BIT_MASK(64),
+	};
+
+	if (get_dma_ops(dev) || !swiotlb_nr_tbl())
+		return false;
+	return !dma_addressing_limited(&sstress_probe_dev) &&
+	       dma_max_mapping_size(&sstress_probe_dev) != SIZE_MAX;
 #endif
 }
 
@@ -215,6 +244,21 @@ static inline u64 sstress_xen_mem_top(struct device *dev)
 #endif
 	return top;
 }
+
+/* The lazy DMA domain is a domain type since 5.15 (before: an attribute). */
+#ifdef SSTRESS_HAVE_IOMMU_DOMAIN_DMA_FQ
+#define sstress_iommu_domain_lazy(dom)	((dom)->type == IOMMU_DOMAIN_DMA_FQ)
+#else
+#define sstress_iommu_domain_lazy(dom)	false
+#endif
+
+#ifdef SSTRESS_HAVE_STRUCT_SIZE_T
+#define sstress_struct_size_t(type, member, count) \
+	struct_size_t(type, member, count)
+#else
+#define sstress_struct_size_t(type, member, count) \
+	struct_size((type *)NULL, member, count)
+#endif
 
 /* bus_register() takes a const bus_type since 6.4. */
 #ifdef SSTRESS_HAVE_CONST_BUS_TYPE

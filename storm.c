@@ -836,7 +836,7 @@ static u64 sstress_run_memory(const struct sstress_spec *spec)
 	return spec->threads *
 	       ((u64)sstress_nregions(spec) * per_region +
 		spec->live * sizeof(struct sstress_xfer)) +
-	       struct_size_t(struct sstress_run, threads, spec->threads);
+	       sstress_struct_size_t(struct sstress_run, threads, spec->threads);
 }
 
 /*

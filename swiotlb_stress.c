@@ -108,7 +108,7 @@ const char *sstress_dev_iommu_name(struct sstress_dev *sd)
 		return "identity";
 	if (dom->type == IOMMU_DOMAIN_DMA)
 		return "dma-strict";
-	if (dom->type == IOMMU_DOMAIN_DMA_FQ)
+	if (sstress_iommu_domain_lazy(dom))
 		return "dma-lazy";
 	return "other";
 }

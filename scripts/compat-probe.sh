@@ -38,4 +38,10 @@ has SSTRESS_HAVE_IO_TLB_TOTAL_USED linux/swiotlb.h 'atomic_long_t[[:space:]]+tot
 has SSTRESS_HAVE_IO_TLB_POOL linux/swiotlb.h 'struct io_tlb_pool[[:space:]]+defpool;'
 # bus_register() takes a const struct bus_type (6.4+).
 has SSTRESS_HAVE_CONST_BUS_TYPE linux/device/bus.h 'int[[:space:]]+__must_check[[:space:]]+bus_register\(const struct bus_type'
+# No per-device pool (5.10): the one global pool's size is exported.
+has SSTRESS_HAVE_SWIOTLB_NR_TBL linux/swiotlb.h 'unsigned long swiotlb_nr_tbl\(void\)'
+# The lazy (flush-queue) DMA domain type (5.15+); before, an attribute.
+has SSTRESS_HAVE_IOMMU_DOMAIN_DMA_FQ linux/iommu.h 'define[[:space:]]+IOMMU_DOMAIN_DMA_FQ'
+# struct_size_t() (6.5+, in 6.1.y from 6.1.187).
+has SSTRESS_HAVE_STRUCT_SIZE_T linux/overflow.h 'define[[:space:]]+struct_size_t\('
 echo

@@ -25,7 +25,12 @@ BOOTS=("2G|swiotlb=force" "6G|")
 
 usage() {
 	cat <<EOF
-usage: tools/test.sh [--kernel IMAGE [--kdir DIR]]... [--quick] [--timeout S] [--kvm] [-v]
+usage: tools/test.sh [--kernel IMAGE [--kdir DIR]]... [--quick] [--unit] [--timeout S] [--kvm] [-v]
+
+First the host side's unit tests (tools/sst/tests, seconds, no QEMU;
+--unit runs only them), then the compile matrix: the module built with
+W=1 against the build tree of every Debian kernel in \$SST_COMPILE_MATRIX
+(tools/sst/debian.py fetches them).
 
 Without --kernel: every /boot/vmlinuz-* with a build tree (installing
 Debian's 6.1 and 6.12 kernels and headers when run as root on Debian).
@@ -38,7 +43,7 @@ and passing on the stock kernel.
 EOF
 }
 
-kernels=() kdirs=() timeout=600 kvm=() quick=0
+kernels=() kdirs=() timeout=600 kvm=() quick=0 unit=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernels+=("${2:?}"); kdirs+=(""); shift ;;
@@ -46,12 +51,65 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift ;;
 	--kvm) kvm=(--kvm) ;;
 	--quick) quick=1 ;;
+	--unit) unit=1 ;;
 	-v|--verbose) export VM_VERBOSE=1 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 3 ;;
 	esac
 	shift
 done
+
+pass=0 fail=0 skip=0 xfail=0
+summary=() figures=()
+seen_findings=
+kver=
+
+# Tier 1: the host side's unit tests, on recorded output.
+unit_tests() {
+	local log line
+	log=$(mktemp)
+	echo "# unit tests: python3 -m unittest discover -s tools/sst/tests"
+	(cd "$SST_TOP/tools" && python3 -m unittest discover -v -s sst/tests -t .) > "$log" 2>&1 || true
+	while IFS= read -r line; do
+		case $line in
+		*" ... ok") result pass "unit: ${line% ... ok}" ;;
+		*" ... skipped"*) result skip "unit: ${line%% ... skipped*}" "${line#* ... skipped }" ;;
+		*" ... FAIL" | *" ... ERROR") result fail "unit: ${line% ... *}" "see the traceback above the summary" ;;
+		esac
+	done < "$log"
+	grep -q '^OK' "$log" || { sed -n '/^=====/,$p' "$log" | head -n 40; result fail "unit tests" "python3 -m unittest did not end in OK"; }
+	rm -f "$log"
+}
+[ "$(id -u)" != 0 ] || [ ! -r /etc/debian_version ] || vm_need_packages python3
+unit_tests
+if [ $unit = 1 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ]
+	exit
+fi
+
+# Tier 2: the module against every Debian kernel's build tree (no boot).
+# Debian's lines whose headers work on Debian 12; 7.2 and trixie's 6.12
+# need a tree prepared from linux-source (tools/sst/debian.py does it, a
+# few minutes each): add them with SST_COMPILE_MATRIX="... 7.2 6.12.118".
+SST_COMPILE_MATRIX=${SST_COMPILE_MATRIX:-5.10.262 5.10.223 6.1.176 6.1.180 6.1.192 6.12.95 6.12.117}
+compile_matrix() {
+	local v info kd cout=$SST_TOP/results/compile-$$
+	for v in $SST_COMPILE_MATRIX; do
+		if ! info=$(cd "$SST_TOP/tools" && python3 -m sst.debian fetch "$v" 2> "$cout-$v.err"); then
+			result fail "compile debian:$v: fetch" "$(tail -n 1 "$cout-$v.err")"
+			continue
+		fi
+		kd=$(sed -n 's/^kdir: //p' <<< "$info")
+		if sst_build_module "$kd" "$cout/$v" > /dev/null 2> "$cout-$v.err"; then
+			result pass "compile debian:$v: module builds with W=1, no warnings" "$(sed -n 's/^build: //p' <<< "$info" | cut -c1-60)"
+		else
+			result fail "compile debian:$v: module builds with W=1, no warnings" "$(grep -m1 -E 'warning:|error:' "$cout-$v.err")"
+		fi
+		rm -f "$cout-$v.err"
+	done
+	rm -rf "$cout"
+}
 
 if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
 	# shellcheck disable=SC2086
@@ -70,11 +128,9 @@ fi
 out=$SST_TOP/results/test-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 echo "# results: $out"
+compile_matrix
 sst_build_selftests "$out/selftests"
 
-pass=0 fail=0 skip=0 xfail=0
-summary=() figures=()
-seen_findings=
 # result (tools/lib/results.sh) judges each result against $kver's findings.
 for i in "${!kernels[@]}"; do
 	kernel=${kernels[$i]}

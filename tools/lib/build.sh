@@ -26,7 +26,11 @@ sst_build_module() {
 		mkdir -p "$out/src/$(dirname "$f")"
 		cp "$SST_TOP/$f" "$out/src/$f"
 	done < <(sst_module_sources)
-	if ! make -C "$out/src" KDIR="$kdir" W=1 > "$out/build.log" 2>&1; then
+	# A tree prepared by tools/sst/debian.py names the compiler (and
+	# release) its kernel wants.
+	local -a margs=()
+	[ ! -r "$kdir/sst-make-args" ] || mapfile -t margs < "$kdir/sst-make-args"
+	if ! make -C "$out/src" KDIR="$kdir" W=1 "${margs[@]}" > "$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
 		echo "module build failed against $kdir (log: $out/build.log)" >&2
 		return 1
