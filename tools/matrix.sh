@@ -151,6 +151,16 @@ if [ ${#kernels[@]} = 0 ]; then
 	done
 	[ ${#kernels[@]} -gt 0 ] || die "no kernel with a build tree in /boot; give --kernel"
 fi
+# debian:SPEC (tools/sst/debian.py): fetched, one entry per kernel it names.
+for i in "${!kernels[@]}"; do
+	[[ ${kernels[$i]} == debian:* ]] || continue
+	fetched=$(vm_debian_kernels "${kernels[$i]}") || exit 3
+	while read -r img kd; do
+		kernels+=("$img"); kdirs+=("$kd")
+	done <<< "$fetched"
+	unset 'kernels[i]' 'kdirs[i]'
+done
+kernels=("${kernels[@]}") kdirs=("${kdirs[@]}")
 for i in "${!kernels[@]}"; do
 	k=${kernels[$i]}
 	[ -f "$k" ] && [ -r "$k" ] || die "unknown kernel '$k': no such readable image"

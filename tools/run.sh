@@ -133,6 +133,12 @@ else
 			vm_need_packages linux-image-amd64 linux-headers-amd64 || die "cannot install a kernel"
 		fi
 	fi
+	if [[ $kernel == debian:* ]]; then
+		fetched=$(vm_debian_kernels "$kernel") || exit 3
+		[ "$(wc -l <<< "$fetched")" = 1 ] || die "$kernel names more than one kernel: use tools/matrix.sh"
+		read -r kernel dkdir <<< "$fetched"
+		kdir=${kdir:-$dkdir}
+	fi
 	kernel=${kernel:-$(vm_default_kernel)} || die "no kernel in /boot: apt-get install linux-image-amd64 linux-headers-amd64"
 	[ -r "$kernel" ] || die "kernel image '$kernel' not readable"
 	if [ -z "$kdir" ]; then

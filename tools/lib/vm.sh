@@ -459,3 +459,13 @@ vm_qemu_meta_args() {
 	done
 	echo "$iommu${iommu:+ }$edu"
 }
+
+# vm_debian_kernels SPEC: fetches the Debian kernels SPEC names (debian:SPEC,
+# see tools/sst/debian.py) into the cache and prints one "IMAGE KDIR" line
+# each. On bad input or a failed fetch it prints the one-line reason on
+# stderr and returns 3.
+vm_debian_kernels() {
+	local spec=${1#debian:} out
+	out=$(cd "$SST_TOP/tools" && python3 -m sst.debian fetch "$spec") || return 3
+	awk '/^kernel: / { k = $2 } /^kdir: / { print k, $2 }' <<< "$out"
+}
