@@ -26,6 +26,7 @@
 #include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
+#include <linux/iommu.h>
 #include <linux/dma-mapping.h>
 #include <linux/swiotlb.h>
 #include <xen/xen.h>
@@ -246,11 +247,14 @@ static inline u64 sstress_xen_mem_top(struct device *dev)
 }
 
 /* The lazy DMA domain is a domain type since 5.15 (before: an attribute). */
+static inline bool sstress_iommu_domain_lazy(struct iommu_domain *dom)
+{
 #ifdef SSTRESS_HAVE_IOMMU_DOMAIN_DMA_FQ
-#define sstress_iommu_domain_lazy(dom)	((dom)->type == IOMMU_DOMAIN_DMA_FQ)
+	return dom->type == IOMMU_DOMAIN_DMA_FQ;
 #else
-#define sstress_iommu_domain_lazy(dom)	false
+	return false;
 #endif
+}
 
 #ifdef SSTRESS_HAVE_STRUCT_SIZE_T
 #define sstress_struct_size_t(type, member, count) \

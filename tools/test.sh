@@ -92,7 +92,7 @@ fi
 # Debian's lines whose headers work on Debian 12; 7.2 and trixie's 6.12
 # need a tree prepared from linux-source (tools/sst/debian.py does it, a
 # few minutes each): add them with SST_COMPILE_MATRIX="... 7.2 6.12.118".
-SST_COMPILE_MATRIX=${SST_COMPILE_MATRIX:-5.10.262 5.10.223 6.1.176 6.1.180 6.1.192 6.12.95 6.12.117}
+SST_COMPILE_MATRIX=${SST_COMPILE_MATRIX:-5.10.262 5.10.223 6.1.176 6.1.192 6.12.95 6.12.117}
 compile_matrix() {
 	local v info kd cout=$SST_TOP/results/compile-$$
 	for v in $SST_COMPILE_MATRIX; do
