@@ -5,6 +5,7 @@ import os
 import subprocess
 import tempfile
 import unittest
+from unittest import mock
 
 from sst import debian
 
@@ -97,7 +98,7 @@ class FetchFailure(unittest.TestCase):
             return subprocess.CompletedProcess(argv, 0, "", "")
         with tempfile.TemporaryDirectory() as cache:
             f = debian.Fetcher(cache, run=run)
-            with self.assertRaises(debian.Error) as e:
+            with self.assertRaises(debian.Error) as e, mock.patch.object(debian, "log"):
                 f.fetch(debian.Kernel("6.1.176-1", "bookworm"))
             self.assertIn("Failed to fetch", str(e.exception))
             self.assertEqual(os.listdir(os.path.join(cache, "debian")), [])
