@@ -491,8 +491,17 @@ class Fetcher:
         img = image_package(self.apt, k.version)
         k.release = re.sub(r"^linux-image-|-unsigned$", "", img)
         k.root = root
-        pkgs = [img] + header_packages(self.apt, k.release, k.version)
+        # 7.2 splits the image: the kernel itself is in linux-binary-<release>.
+        binary = [d for d in depends(parse_control(self.apt.show(img, k.version)))
+                  if d.startswith("linux-binary-")]
+        pkgs = [img] + binary + header_packages(self.apt, k.release, k.version)
         unpack(self._download(pkgs, k.version, dl), root, self.run)
+        # 7.2 keeps the image as /usr/lib/modules/<release>/vmlinuz; the
+        # tools name a kernel by its vmlinuz-<release> file.
+        moved = os.path.join(root, "usr/lib/modules", k.release, "vmlinuz")
+        if not os.path.exists(k.image) and os.path.exists(moved):
+            os.makedirs(os.path.dirname(k.image), exist_ok=True)
+            os.link(moved, k.image)
         if not os.path.exists(k.image):
             raise Error("%s has no /boot/vmlinuz-%s" % (img, k.release))
         hdr = os.path.join(root, "usr/src/linux-headers-" + k.release)
