@@ -421,13 +421,18 @@ def kernel_gcc(kdir):
 
 def tools_run(kdir, run=subprocess.run):
     """None when the headers' prebuilt kbuild tools run here, else why not."""
-    fixdep = os.path.join(kdir, "scripts", "basic", "fixdep")
-    if not os.path.exists(fixdep):
-        return "no scripts/basic/fixdep in the headers"
-    p = run([fixdep], capture_output=True, text=True)
-    err = (p.stderr or "").strip()
-    if p.returncode in (126, 127) or "GLIBC_" in err or "not found" in err:
-        return "its kbuild tools do not run here (%s)" % (err.splitlines()[-1] if err else "exit %d" % p.returncode)
+    for tool in ("scripts/basic/fixdep", "scripts/mod/modpost"):
+        path = os.path.join(kdir, tool)
+        if not os.path.exists(path):
+            return "no %s in the headers" % tool
+        try:
+            p = run([path], capture_output=True, text=True)
+        except OSError as e:
+            return "its kbuild tools do not run here (%s: %s)" % (tool, e.strerror)
+        err = (p.stderr or "").strip()
+        if p.returncode in (126, 127) or "GLIBC_" in err:
+            return "its kbuild tools do not run here (%s: %s)" % (
+                tool, err.splitlines()[-1] if err else "exit %d" % p.returncode)
     return None
 
 
@@ -544,10 +549,15 @@ class Fetcher:
         except (Error, KeyError) as e:
             return None, "gcc-%s is not installed and cannot be had from %s (%s)" % (major, k.suite, e)
         cc = os.path.join(groot, "usr/bin/gcc-" + major)
-        p = self.run([cc, "--version"], capture_output=True, text=True)
-        if p.returncode != 0:
-            return None, "gcc-%s from %s does not run here (%s)" % (
-                major, k.suite, (p.stderr or "").strip().splitlines()[-1:] or p.returncode)
+        if not os.path.exists(cc):
+            cc = os.path.join(groot, "usr/bin/x86_64-linux-gnu-gcc-" + major)
+        try:
+            p = self.run([cc, "--version"], capture_output=True, text=True)
+            err = (p.stderr or "").strip().splitlines()[-1:] or ["exit %d" % p.returncode]
+        except OSError as e:
+            p, err = None, [e.strerror]
+        if p is None or p.returncode != 0:
+            return None, "gcc-%s from %s does not run here (%s)" % (major, k.suite, err[0])
         return cc, None
 
     def _suite_version(self, pkg, suite):
