@@ -40,8 +40,13 @@ static inline unsigned long sstress_swiotlb_nslabs(struct device *dev)
 #ifdef SSTRESS_HAVE_DEV_DMA_IO_TLB_MEM
 	return dev->dma_io_tlb_mem ? dev->dma_io_tlb_mem->nslabs : 0;
 #elif defined(SSTRESS_HAVE_SWIOTLB_NR_TBL)
-	/* One global pool; swiotlb_exit() zeroes it when x86 frees it. */
-	return swiotlb_nr_tbl();
+	/*
+	 * One global pool. swiotlb_nr_tbl() gives the size asked for even
+	 * where none was allocated (swiotlb=noforce sets it to 1, a pool x86
+	 * never set up keeps swiotlb=N); swiotlb_max_segment() is 0 until a
+	 * pool is set up and again after swiotlb_exit() frees it.
+	 */
+	return swiotlb_max_segment() ? swiotlb_nr_tbl() : 0;
 #else
 #error "swiotlb_stress: no probe for this kernel's bounce pool yet"
 #endif
@@ -90,7 +95,7 @@ static inline bool sstress_swiotlb_force_bounce(struct device *dev)
 		.coherent_dma_mask = DMA_BIT_MASK(64),
 	};
 
-	if (get_dma_ops(dev) || !swiotlb_nr_tbl())
+	if (get_dma_ops(dev) || !sstress_swiotlb_nslabs(dev))
 		return false;
 	return !dma_addressing_limited(&sstress_probe_dev) &&
 	       dma_max_mapping_size(&sstress_probe_dev) != SIZE_MAX;
@@ -106,6 +111,31 @@ static inline long sstress_swiotlb_used(struct device *dev)
 #if defined(SSTRESS_HAVE_IO_TLB_TOTAL_USED) && defined(CONFIG_DEBUG_FS)
 	return dev->dma_io_tlb_mem ?
 	       atomic_long_read(&dev->dma_io_tlb_mem->total_used) : -1;
+#else
+	return -1;
+#endif
+}
+
+/*
+ * CONFIG_SWIOTLB_DYNAMIC: when the default pool has no room, SWIOTLB
+ * serves the mapping from a transient pool allocated for it and grows the
+ * pool in the background, so a full default pool is not a refusal there.
+ */
+static inline bool sstress_swiotlb_can_grow(struct device *dev)
+{
+#ifdef CONFIG_SWIOTLB_DYNAMIC
+	return dev->dma_io_tlb_mem && READ_ONCE(dev->dma_io_tlb_mem->can_grow);
+#else
+	return false;
+#endif
+}
+
+/* Slots in transient pools in use now; -1 where the kernel keeps no count. */
+static inline long sstress_swiotlb_transient_used(struct device *dev)
+{
+#if defined(CONFIG_SWIOTLB_DYNAMIC) && defined(CONFIG_DEBUG_FS)
+	return dev->dma_io_tlb_mem ?
+	       atomic_long_read(&dev->dma_io_tlb_mem->transient_nslabs) : -1;
 #else
 	return -1;
 #endif
@@ -246,15 +276,27 @@ static inline u64 sstress_xen_mem_top(struct device *dev)
 	return top;
 }
 
-/* The lazy DMA domain is a domain type since 5.15 (before: an attribute). */
-static inline bool sstress_iommu_domain_lazy(struct iommu_domain *dom)
-{
+/*
+ * The lazy DMA domain is a domain type since 5.15. Before, the flush mode
+ * was the IOMMU driver's own (5.10's intel-iommu: intel_iommu_strict, lazy
+ * unless "intel_iommu=strict"), which a module cannot read: the name of a
+ * DMA domain then says only "dma".
+ */
 #ifdef SSTRESS_HAVE_IOMMU_DOMAIN_DMA_FQ
-	return dom->type == IOMMU_DOMAIN_DMA_FQ;
-#else
-	return false;
-#endif
+static inline const char *sstress_iommu_dma_domain_name(struct iommu_domain *dom)
+{
+	if (dom->type == IOMMU_DOMAIN_DMA)
+		return "dma-strict";
+	if (dom->type == IOMMU_DOMAIN_DMA_FQ)
+		return "dma-lazy";
+	return NULL;
 }
+#else
+static inline const char *sstress_iommu_dma_domain_name(struct iommu_domain *dom)
+{
+	return dom->type == IOMMU_DOMAIN_DMA ? "dma" : NULL;
+}
+#endif
 
 #ifdef SSTRESS_HAVE_STRUCT_SIZE_T
 #define sstress_struct_size_t(type, member, count) \

@@ -243,6 +243,7 @@ struct sstress_stats {
 	u64 buffers;
 	u64 max_live;		/* most mappings held at once */
 	long pool_peak;		/* most pool slots in use seen, -1: unknown */
+	long transient_peak;	/* most transient-pool slots seen, -1: unknown */
 	long pool_used_at_fail;	/* pool slots in use at the first map error */
 	u64 first_fail_ns;	/* when that was, 0: no map error */
 	struct sstress_lat lat_map;

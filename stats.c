@@ -49,6 +49,7 @@ void sstress_stats_init(struct sstress_stats *st)
 	st->lat_map.min = U64_MAX;
 	st->lat_unmap.min = U64_MAX;
 	st->pool_peak = -1;
+	st->transient_peak = -1;
 	st->pool_used_at_fail = -1;
 }
 
@@ -89,6 +90,7 @@ void sstress_stats_add(struct sstress_stats *tot, const struct sstress_stats *s)
 	tot->buffers += s->buffers;
 	tot->max_live = max(tot->max_live, s->max_live);
 	tot->pool_peak = max(tot->pool_peak, s->pool_peak);
+	tot->transient_peak = max(tot->transient_peak, s->transient_peak);
 	/* The run's first map error is the earliest of the threads'. */
 	if (s->first_fail_ns &&
 	    (!tot->first_fail_ns || s->first_fail_ns < tot->first_fail_ns)) {
@@ -177,6 +179,14 @@ void sstress_stats_report(struct seq_file *m, struct sstress_dev *sd,
 		seq_puts(m, "pool_peak: unavailable (this kernel keeps no pool count a module can read)\n");
 	else
 		seq_printf(m, "pool_peak: %ld\n", tot->pool_peak);
+	seq_printf(m, "pool_can_grow: %s\n",
+		   sstress_swiotlb_can_grow(sd->dma_dev) ?
+		   "yes (CONFIG_SWIOTLB_DYNAMIC: transient pools serve what the pool cannot)" :
+		   "no");
+	if (tot->transient_peak < 0)
+		seq_puts(m, "pool_transient_peak: unavailable (no CONFIG_SWIOTLB_DYNAMIC, or no count a module can read)\n");
+	else
+		seq_printf(m, "pool_transient_peak: %ld\n", tot->transient_peak);
 	if (!tot->first_fail_ns)
 		seq_puts(m, "pool_headroom_at_first_failure: none (no map error)\n");
 	else if (tot->pool_used_at_fail < 0)

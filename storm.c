@@ -538,6 +538,8 @@ static void sstress_xfer_account(struct sstress_thread *t,
 
 	t->stats.pool_peak = max(t->stats.pool_peak,
 				 sstress_swiotlb_used(t->run->sd->dma_dev));
+	t->stats.transient_peak = max(t->stats.transient_peak,
+				      sstress_swiotlb_transient_used(t->run->sd->dma_dev));
 	for (i = 0; i < x->nsegs; i++) {
 		struct sstress_seg *s = &x->segs[i];
 

@@ -101,16 +101,14 @@ phys_addr_t sstress_dev_phys(struct sstress_dev *sd, dma_addr_t dma)
 const char *sstress_dev_iommu_name(struct sstress_dev *sd)
 {
 	struct iommu_domain *dom = iommu_get_domain_for_dev(sd->dma_dev);
+	const char *name;
 
 	if (!dom)
 		return "none";
 	if (dom->type == IOMMU_DOMAIN_IDENTITY)
 		return "identity";
-	if (dom->type == IOMMU_DOMAIN_DMA)
-		return "dma-strict";
-	if (sstress_iommu_domain_lazy(dom))
-		return "dma-lazy";
-	return "other";
+	name = sstress_iommu_dma_domain_name(dom);
+	return name ? name : "other";
 }
 
 int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,

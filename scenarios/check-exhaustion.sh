@@ -7,5 +7,5 @@
 # proves: hang bug=7
 scn_device exh0 "profile=legacy" &&
 scn_storm exh0 "op=map_single threads=1 live=64 iterations=20 size=65536 dir=to hang_ms=5000" 60 &&
-scn_expect_key exh0 stats map_errors_pool_full '[1-9]*' "the pool ran out, and the failures were classified" &&
+scn_expect_pool_full exh0 "the pool ran out, and the failures were classified" &&
 scn_expect_key exh0 stats pool_headroom_at_first_failure '[0-9u]*' "headroom at the first failure (where the kernel counts it)"

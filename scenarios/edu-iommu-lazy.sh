@@ -6,7 +6,7 @@
 # default: yes
 scn_need_edu eduv1 &&
 scn_device eduv1 "profile=edu mask_bits=64 coherent_bits=64 min_align_mask=0xfff" &&
-scn_expect_key eduv1 config iommu_domain dma-lazy "DMA API on the edu device goes through an IOMMU DMA domain" &&
+scn_expect_domain eduv1 dma-lazy "DMA API on the edu device goes through an IOMMU DMA domain" &&
 scn_storm eduv1 "op=map_single threads=1 iterations=16 size_min=1 size_max=6000 offset=random dir=all sync=whole partial=1 seed=14" &&
 scn_storm eduv1 "op=map_sg segs=4 threads=1 iterations=4 size_min=1 size_max=3000 offset=random dir=all seed=15" &&
 scn_expect_key eduv1 stats direct '[1-9]*' "mappings went through IOVAs without bouncing"

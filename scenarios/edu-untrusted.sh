@@ -16,7 +16,7 @@ rc=$?
 echo 0 > /sys/module/swiotlb_stress/parameters/edu_untrusted
 [ $rc = 0 ] &&
 scn_expect_key eduu0 config edu_untrusted 1 "pci_dev->untrusted set before the first mapping" &&
-scn_expect_key eduu0 config iommu_domain dma-strict "an untrusted device's domain is a strict DMA domain" &&
+scn_expect_domain eduu0 dma-strict "an untrusted device's domain is a strict DMA domain" &&
 scn_storm eduu0 "op=map_single threads=1 iterations=16 size_min=1 size_max=6000 offset=random dir=all sync=whole partial=1 seed=16" &&
 scn_expect_key eduu0 stats bounced '[1-9]*' "dma-iommu bounced the unaligned mappings" &&
 scn_storm eduu0 "op=max_size threads=1 iterations=1 offset=100 dir=to"

@@ -4,9 +4,10 @@
 # mem: 6G
 # requires: swiotlb=noforce mem>4
 # default: yes
-# expect-log: WARNING: CPU: [0-9]+ PID: [0-9]+ at kernel/dma/direct.h:[0-9]+ (dma_map_page_attrs|dma_direct_map_page)
+# expect-log: WARNING: (CPU: [0-9]+ PID: [0-9]+ at )?kernel/dma/direct.h:[0-9]+ (at )?(dma_map_page_attrs|dma_direct_map_page|dma_map_phys)
 # dma-direct warns once per device when it cannot reach a buffer and has
-# no pool to bounce through (dev_WARN_ONCE in dma_direct_map_page()): that
+# no pool to bounce through (dev_WARN_ONCE in dma_direct_map_page(), in
+# 7.2 dma_direct_map_phys() under dma_map_phys()): that
 # warning is the kernel's correct answer here, so this scenario expects it.
 scn_device nopool0 "profile=legacy" &&
 scn_storm nopool0 "op=map_single threads=$(sst_ncpus) iterations=64 size_min=512 size_max=65536 place=high dir=all" &&

@@ -66,6 +66,18 @@ kselftest)
 	;;
 scenarios)
 	. "$SST_ROOT/tools/guest/scenario-lib.sh"
+	# What a scenario asking for intel_iommu=on lacks when the kernel
+	# registered no IOMMU: the parameter alone proves nothing.
+	iommu_missing() {
+		[ -z "$(ls /sys/class/iommu 2>/dev/null)" ] || return 0
+		if dmesg | grep -q 'Unknown kernel command line parameters.*intel_iommu='; then
+			echo " an IOMMU: the kernel does not know intel_iommu= (built without CONFIG_INTEL_IOMMU)"
+		elif sst_cmdline_has swiotlb=force && dmesg | grep -q 'DMAR: IOMMU enabled'; then
+			echo " an IOMMU: intel_iommu=on was taken, but with swiotlb=force this kernel stops IOMMU detection (x86's IOMMU_INIT table: pci_swiotlb_detect_override() is IOMMU_INIT_FINISH), so no IOMMU registered"
+		else
+			echo " an IOMMU: intel_iommu=on is given, but the kernel registered none (/sys/class/iommu is empty)"
+		fi
+	}
 	for s in $SST_SCENARIOS; do
 		f=$SST_ROOT/scenarios/$s.sh
 		echo "SST-SCENARIO-BEGIN $s"
@@ -78,6 +90,10 @@ scenarios)
 			*) sst_cmdline_has "$p" || miss="$miss $p" ;;
 			esac
 		done
+		case " $need " in
+		*" intel_iommu=on "*)
+			[ -n "$miss" ] || miss=$(iommu_missing) ;;
+		esac
 		if [ -n "$miss" ]; then
 			SST_SCENARIO=$s scn_result scenario skip "this boot lacks:$miss"
 		else

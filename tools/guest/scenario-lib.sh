@@ -108,6 +108,43 @@ scn_expect_key() {
 	esac
 }
 
+# scn_expect_domain NAME WANT WHY: the device's IOMMU domain is WANT
+# (dma-strict or dma-lazy). Before 5.15 a DMA domain has no flush-mode type
+# (the module says "dma"): the mode cannot be confirmed, so that one key
+# skips and the rest of the scenario runs through the IOMMU all the same.
+scn_expect_domain() {
+	got=$(sst_key "$(sst_dev_file "$1" config)" iommu_domain)
+	if [ "$got" = dma ] && [ "$2" != dma ]; then
+		scn_result "$1.iommu_domain" skip "$3: a DMA domain, but this kernel's domains carry no strict/lazy type (IOMMU_DOMAIN_DMA_FQ is 5.15+; the flush mode is the IOMMU driver's own), so '$2' cannot be confirmed"
+		return 0
+	fi
+	scn_expect_key "$1" config iommu_domain "$2" "$3"
+}
+
+# scn_expect_pool_full NAME WHY: the last storm ran the pool dry, and the
+# refusals were classified pool_full. A kernel whose pool grows on demand
+# (CONFIG_SWIOTLB_DYNAMIC) promises instead to serve from transient pools:
+# there, transient slots in use are the answer, refusals not required.
+scn_expect_pool_full() {
+	st=$(sst_dev_file "$1" stats)
+	full=$(sst_key "$st" map_errors_pool_full)
+	case $(sst_key "$st" pool_can_grow) in
+	yes*)
+		tr=$(sst_key "$st" pool_transient_peak)
+		case $full:$tr in
+		[1-9]*:*) scn_result "$1.map_errors_pool_full" pass "$2 (a pool that can grow still refused): $full" ;;
+		*:[1-9]*) scn_result "$1.map_errors_pool_full" pass "the pool ran out and grew instead of refusing, as CONFIG_SWIOTLB_DYNAMIC promises: up to $tr slots in transient pools, $full refusals" ;;
+		*:0) scn_result "$1.map_errors_pool_full" fail "the pool can grow, but the storm neither filled it (0 slots in transient pools) nor was refused: it did not run the pool dry" ;;
+		*) scn_result "$1.map_errors_pool_full" skip "the pool can grow (CONFIG_SWIOTLB_DYNAMIC) and this kernel keeps no transient-pool count a module can read, so running it dry cannot be seen" ;;
+		esac ;;
+	*)
+		case $full in
+		[1-9]*) scn_result "$1.map_errors_pool_full" pass "$2: $full" ;;
+		*) scn_result "$1.map_errors_pool_full" fail "$2: got '$full', want '[1-9]*'" ;;
+		esac ;;
+	esac
+}
+
 # scn_expect_mapped NAME PATTERN WHY: how many maps of the last storm
 # succeeded (maps counts attempts) matches PATTERN.
 scn_expect_mapped() {
