@@ -40,7 +40,7 @@ EOF
 
 die() { echo "matrix.sh: $*" >&2; exit 3; }
 
-kernels=() kdirs=() runopts=() scenarios=() verdict=0 expect=0 out= compare=()
+kernels=() kdirs=() unavailable=() runopts=() scenarios=() verdict=0 expect=0 out= compare=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernels+=("${2:?}"); kdirs+=(""); shift ;;
@@ -78,9 +78,9 @@ cell() {
 			else if (pan) print (up ? "panic" : "xpanic")
 			else if (fail) print "FAIL"
 			else if (known) print "xfail"
-			else if (pass) print "pass"
+			else if (pass) print (fixed ? "fixed" : "pass")
 			else print "skip"
-		}' "$1/checks.tsv"
+		}' fixed="$(awk -F'\t' -v s="$2" '$1 == s { n++ } END { print n + 0 }' "$1/fixed.tsv" 2>/dev/null || echo 0)" "$1/checks.tsv"
 }
 
 # backend SCENARIO: who plays the device: the CPU (fake devices) or QEMU's
@@ -155,7 +155,12 @@ fi
 for i in "${!kernels[@]}"; do
 	[[ ${kernels[$i]} == debian:* ]] || continue
 	fetched=$(vm_debian_kernels "${kernels[$i]}") || exit 3
-	while read -r img kd; do
+	while read -r img kd why; do
+		if [ "$img" = - ]; then
+			unavailable+=("debian:$kd: $why")
+			echo "# kernel debian:$kd: not in the matrix: $why"
+			continue
+		fi
 		kernels+=("$img"); kdirs+=("$kd")
 	done <<< "$fetched"
 	unset 'kernels[i]' 'kdirs[i]'
@@ -225,10 +230,16 @@ for n in "${names[@]}"; do [ ${#n} -lt $w ] || w=$((${#n} + 2)); done
 	echo "backend: cpu (fake device, the CPU plays the device), edu (QEMU's edu DMA engine), edu+iommu (behind an emulated Intel IOMMU)"
 	echo "pass: every check passed; FAIL: a check failed; skip: nothing to check in that boot (reasons in the kernel's report.txt); error: no results (set-up failed, see the kernel's log)"
 	echo "xfail/xhang/xpanic: failed, hung or panicked as a known kernel bug in findings/known.tsv explains; hang/panic: the kernel under test stopped"
+	echo "fixed: passed, although findings/known.tsv lists a bug of this kernel in it: the kernel took the fix (the row should be narrowed)"
 	for i in "${!dirs[@]}"; do
 		f=$(awk -F'\t' '$4 != "" { print $4 }' "${dirs[$i]}/checks.tsv" | sort -u | paste -sd' ')
 		[ -z "$f" ] || echo "known findings on ${names[$i]}: $f"
 	done
+	# Each finding seen, once, as findings/known.tsv words it (with its fix).
+	for f in $(awk -F'\t' '$4 != "" { print $4 }' "${dirs[@]/%//checks.tsv}" | sort -u); do
+		awk -F'\t' -v f="$f" 'index($4, f ":") == 1 { print "  " $4; exit }' "$SST_TOP/findings/known.tsv"
+	done
+	for u in "${unavailable[@]}"; do echo "not in the matrix: $u"; done
 	for i in "${!dirs[@]}"; do echo "${names[$i]}: ${dirs[$i]}/report.txt"; done
 } > "$table"
 

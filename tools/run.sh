@@ -364,6 +364,11 @@ verdict=$([ $status = 0 ] && echo pass || { [ $status = 2 ] && echo hang-or-pani
 printf '\n], "passed": %d, "failed": %d, "skipped": %d, "verdict": %s}\n' \
 	$npass $nfail $nskip "$(json_str "$verdict")" >> "$json"
 echo "verdict: $verdict ($npass passed, $nfail failed, $nskip skipped)" >> "$report"
+# Known findings of this kernel that passed here: fixed, and said so.
+sst_findings_fixed "$kver" "$checks_tsv" > "$out/fixed.tsv"
+while IFS=$'\t' read -r s check finding; do
+	echo "fixed here: $finding (findings/known.tsv expects $s: $check to fail on $kver; it passed)"
+done < "$out/fixed.tsv" >> "$report"
 
 cat "$report"
 echo

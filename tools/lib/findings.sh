@@ -34,6 +34,20 @@ sst_finding_log_regex() {
 	echo "$out"
 }
 
+# sst_findings_fixed KVER CHECKS_TSV: the known findings of KVER that this
+# run no longer sees: a check a row names for this kernel passed. Printed
+# as "SCENARIO<TAB>CHECK<TAB>FINDING", so a kernel that took the fix is
+# reported as fixed rather than silently passing. Scenario-level rows
+# (the hang or panic itself) have no pass line; the checks beside them do.
+sst_findings_fixed() {
+	local s check verdict _ finding
+	while IFS=$'\t' read -r s check verdict _; do
+		[ "$verdict" = pass ] || continue
+		finding=$(sst_finding_for "$1" "$s: $check") || continue
+		printf '%s\t%s\t%s\n' "$s" "$check" "${finding%%:*}"
+	done < "$2"
+}
+
 # Kernel log lines that open a splat: any of them fails a run.
 SST_SPLAT_RE='BUG:|Oops|WARNING:|general protection|Kernel panic|UBSAN:|suspected memory leak|possible recursive locking|circular locking|INFO: task .* blocked|scheduling while atomic|DMA-API: .*device driver|DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|IO_PAGE_FAULT'
 

@@ -462,10 +462,12 @@ vm_qemu_meta_args() {
 
 # vm_debian_kernels SPEC: fetches the Debian kernels SPEC names (debian:SPEC,
 # see tools/sst/debian.py) into the cache and prints one "IMAGE KDIR" line
-# each. On bad input or a failed fetch it prints the one-line reason on
-# stderr and returns 3.
+# each, and "- VERSION REASON" for one of several the archive cannot serve.
+# On bad input or when nothing could be fetched it prints the one-line
+# reason on stderr and returns 3.
 vm_debian_kernels() {
 	local spec=${1#debian:} out
 	out=$(cd "$SST_TOP/tools" && python3 -m sst.debian fetch "$spec") || return 3
-	awk '/^kernel: / { k = $2 } /^kdir: / { print k, $2 }' <<< "$out"
+	awk '/^version: / { v = $2 } /^kernel: / { k = $2 } /^kdir: / { print k, $2 }
+	     /^unavailable: / { sub(/^unavailable: /, ""); print "-", v, $0 }' <<< "$out"
 }

@@ -618,17 +618,26 @@ def main(argv=None):
     try:
         f = Fetcher(a.cache, refresh=a.refresh)
         kernels = f.resolve(spec)
-        for k in kernels:
-            if a.cmd == "fetch":
-                f.fetch(k)
-                print("\n".join(k.lines()))
-            else:
-                print("version: %s\nsuite: %s" % (k.version, k.suite))
-            print()
     except Error as e:
         print("debian:%s: %s" % (spec, e), file=sys.stderr)
         return 3
-    return 0
+    fetched = 0
+    for k in kernels:
+        if a.cmd != "fetch":
+            print("version: %s\nsuite: %s\n" % (k.version, k.suite))
+            continue
+        try:
+            f.fetch(k)
+        except Error as e:
+            print("debian:%s: %s" % (k.version, e), file=sys.stderr)
+            if len(kernels) == 1:
+                return 3
+            # One kernel of several the archive cannot serve: say so, go on.
+            print("version: %s\nsuite: %s\nunavailable: %s\n" % (k.version, k.suite, e))
+            continue
+        fetched += 1
+        print("\n".join(k.lines()) + "\n")
+    return 0 if fetched or a.cmd != "fetch" else 3
 
 
 if __name__ == "__main__":
