@@ -81,6 +81,8 @@ scenarios)
 	for s in $SST_SCENARIOS; do
 		f=$SST_ROOT/scenarios/$s.sh
 		echo "SST-SCENARIO-BEGIN $s"
+		# The guest's clock, for the time a scenario took.
+		echo "SST-UPTIME $(cut -d' ' -f1 /proc/uptime)"
 		need=$(sed -n 's/^# requires: //p' "$f")
 		miss=
 		for p in $need; do
@@ -106,6 +108,7 @@ scenarios)
 			dmesg | tail -n +$((seen + 1)) | sed 's/^/| /'
 			echo "SST-END dmesg:$s"
 		fi
+		echo "SST-UPTIME $(cut -d' ' -f1 /proc/uptime)"
 		echo "SST-SCENARIO-END $s"
 	done
 	;;

@@ -1,0 +1,318 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The results model: a run of tools/run.sh as boots, scenarios, devices,
+storms and checks, each failing check with its known finding and the
+upstream fixes of its failure class.
+
+build_run() makes it from the guest consoles (and boots.tsv, which run.sh
+writes one line per boot); write_files() writes back what the guest sent
+(per-device config and stats, the kernel logs) and results.txt, the raw
+result lines tools/prove-checks.sh reads.
+"""
+
+import os
+import re
+
+from . import console as cons
+from . import scenarios as scn
+from .findings import Findings
+from .text import clean
+
+VERDICTS_OK = ("pass", "skip")
+
+# The keys of a device's config and a storm's stats the report shows.
+CONFIG_KEYS = ("profile", "dma_mask", "mask_source", "required_mask",
+               "min_align_mask", "max_mapping_size", "bounces", "backend",
+               "iommu_domain", "edu_pci", "edu_untrusted")
+STATS_KEYS = ("seed", "maps", "map_errors", "bounced", "direct",
+              "bounce_mechanism", "offset_failures", "data_failures",
+              "elapsed_ms")
+
+
+def keyvals(lines):
+    d = {}
+    for l in lines:
+        k, sep, v = l.partition(": ")
+        if sep and re.match(r"^[A-Za-z0-9_]+$", k):
+            d.setdefault(k, v)
+    return d
+
+
+class Check:
+    def __init__(self, scenario, name, verdict, reason):
+        self.scenario = scenario
+        self.name = name
+        self.verdict = verdict
+        self.reason = reason
+        self.finding = None      # findings.Finding
+        self.fixes = []          # findings.Fingerprint
+        self.storm = 1           # the n-th report of this check in its scenario
+
+    @property
+    def failed(self):
+        return self.verdict not in VERDICTS_OK
+
+    @property
+    def full_reason(self):
+        """The reason as the report, KTAP, checks.tsv and JSON give it."""
+        r = self.reason
+        if self.finding is not None:
+            r += " [known kernel bug: %s]" % self.finding.text
+        return r
+
+    @property
+    def key(self):
+        """scenario: check, with "(storm N)" from the second report on
+        (the backport verdict's key)."""
+        k = "%s: %s" % (self.scenario, self.name)
+        return k if self.storm == 1 else "%s (storm %d)" % (k, self.storm)
+
+
+class Device:
+    def __init__(self, name, config_lines):
+        self.name = name
+        self.config_lines = config_lines
+        self.config = keyvals(config_lines)
+
+
+class Storm:
+    def __init__(self, device, spec, stats_lines):
+        self.device = device
+        self.spec = spec
+        self.stats_lines = stats_lines
+        self.stats = keyvals(stats_lines)
+        self.failures = [l for l in stats_lines if l.startswith("failure_")]
+
+
+class Scenario:
+    def __init__(self, name, top=None):
+        self.name = name
+        self.purpose = scn.meta(name, "purpose", top)
+        self.boot = None
+        self.devices = []
+        self.storms = []
+        self.checks = []
+        self.seconds = None
+        self.dmesg = None        # the kernel log during it (lines), or None
+        self.unfinished = False  # the kernel stopped inside it
+
+    @property
+    def verdict(self):
+        v = "skip"
+        for c in self.checks:
+            if c.failed:
+                return "fail"
+            if c.verdict == "pass":
+                v = "pass"
+        return v
+
+
+class Boot:
+    """One QEMU boot (or one --host run) and its console."""
+
+    FIELDS = ("n", "verdict", "elapsed", "timeout", "watchdog", "mem",
+              "append", "qemu", "scenarios")
+
+    def __init__(self, n, log, verdict="ok", elapsed=None, timeout=None,
+                 watchdog="", mem="", append="", qemu="", scenarios=()):
+        self.n = int(n)
+        self.log = log
+        self.verdict = verdict
+        self.elapsed = None if elapsed in (None, "") else int(elapsed)
+        self.timeout = None if timeout in (None, "") else int(timeout)
+        self.watchdog = watchdog or ""
+        self.mem = mem
+        self.append = append
+        self.qemu = qemu
+        self.scenarios = list(scenarios)
+        self.console = None
+
+    def load(self):
+        if self.console is None:
+            try:
+                self.console = cons.parse_file(self.log)
+            except OSError:
+                self.console = cons.parse(b"")
+        return self.console
+
+
+def read_boots(out):
+    """boots.tsv: n, verdict, elapsed s, timeout s, watchdog, mem, append,
+    qemu, scenarios (blank-separated); the console is console-N.log."""
+    boots = []
+    with open(os.path.join(out, "boots.tsv"), encoding="utf-8") as f:
+        for line in f:
+            fs = line.rstrip("\n").split("\t")
+            if not fs[0].isdigit():
+                continue
+            fs += [""] * (len(Boot.FIELDS) - len(fs))
+            d = dict(zip(Boot.FIELDS, fs))
+            d["scenarios"] = d["scenarios"].split()
+            boots.append(Boot(log=os.path.join(out, "console-%s.log" % d["n"]), **d))
+    return boots
+
+
+class Run:
+    def __init__(self, kver, kdir="", out="", host=False, xen=False):
+        self.kver = kver
+        self.kdir = kdir
+        self.out = out
+        self.host = host
+        self.xen = xen
+        self.boots = []
+        self.scenarios = []      # Scenario, in the order asked for
+        self.results_lines = []  # results.txt, as run.sh wrote it
+
+    def scenario(self, name):
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        return None
+
+    def checks(self):
+        for s in self.scenarios:
+            yield from s.checks
+
+    def counts(self):
+        n = {"pass": 0, "fail": 0, "skip": 0}
+        for c in self.checks():
+            n["pass" if c.verdict == "pass" else "skip" if c.verdict == "skip" else "fail"] += 1
+        return n
+
+    @property
+    def status(self):
+        """Exit code: 0 every check passed or skipped, 1 a check failed,
+        2 the kernel under test panicked or hung (a scenario did not
+        finish)."""
+        if any(s.unfinished for s in self.scenarios):
+            return 2
+        if any(s.verdict == "fail" for s in self.scenarios):
+            return 1
+        return 0
+
+    @property
+    def verdict(self):
+        return {0: "pass", 1: "fail", 2: "hang-or-panic"}[self.status]
+
+    def known_findings(self):
+        seen = []
+        for c in self.checks():
+            if c.finding is not None and c.finding.id not in seen:
+                seen.append(c.finding.id)
+        return seen
+
+
+def _why_unfinished(boot, con, scenario):
+    last = con.last_storm(scenario)
+    v = boot.verdict
+    if v == "panic":
+        why = "kernel panicked or oopsed"
+    elif v == "timeout":
+        why = "guest stopped answering within %ss (hang in the kernel under test)" % boot.timeout
+        if boot.watchdog.startswith("killed"):
+            why += "; %s" % boot.watchdog.replace("killed", "the watchdog killed QEMU", 1)
+    else:
+        why = "scenario did not finish: VM verdict %s" % v
+    if last:
+        why += ", in the storm on %s %s" % (last[1], last[2])
+    return why + "; see %s" % boot.log
+
+
+def build_run(kver, boots, scenario_names, kdir="", out="", host=False,
+              xen=False, findings=None, top=None):
+    """The model of one run: BOOTS (Boot, each with its console log) ran
+    SCENARIO_NAMES (the order of the report)."""
+    findings = findings or Findings(top=top)
+    run = Run(kver, kdir, out, host, xen)
+    run.boots = boots
+    by_name = {}
+    for name in scenario_names:
+        s = Scenario(name, top)
+        run.scenarios.append(s)
+        by_name[name] = s
+    extra = []
+    for boot in boots:
+        con = boot.load()
+        results = []
+        for (sname, check, verdict, reason, _) in con.results:
+            results.append(Check(sname, check, verdict, reason))
+        run.results_lines += ["%s %s %s %s" % (c.scenario, c.name, c.verdict, c.reason)
+                              for c in results]
+        for name in boot.scenarios:
+            s = by_name.get(name)
+            if s is None:
+                s = Scenario(name, top)
+                by_name[name] = s
+                extra.append(s)
+            s.boot = boot
+            s.seconds = con.scenario_seconds(name)
+            s.checks = [c for c in results if c.scenario == name]
+            # devices and storms, from the files the guest sent
+            for sec in con.section_names():
+                m = re.match(r"^file:%s:(.+)\.config$" % re.escape(name), sec)
+                if m:
+                    s.devices.append(Device(m.group(1), con.section(sec)))
+            s.devices.sort(key=lambda d: d.name)
+            storms_of = {}
+            for st in con.storms:
+                if st[0] == name:
+                    storms_of.setdefault(st[1], []).append(st[2])
+            for d in s.devices:
+                for k, blk in enumerate(con.blocks("file:%s:%s.stats" % (name, d.name))):
+                    specs = storms_of.get(d.name, [])
+                    s.storms.append(Storm(d.name, specs[k] if k < len(specs) else "", blk.lines))
+            tail = []
+            dm = con.section("dmesg:" + name)
+            if con.skipall is not None:
+                tail.append(Check(name, "scenario", "skip", con.skipall))
+            elif dm is not None:
+                s.dmesg = [l[2:] if l.startswith("| ") else l for l in dm]
+                lv, lr, _ = findings.log_check(kver, s.dmesg, scn.meta(name, "expect-log", top))
+                tail.append(Check(name, "kernel_log", lv, lr))
+            s.unfinished = False
+            if con.skipall is None and name not in con.scenario_end:
+                tail.append(Check(name, "scenario", boot.verdict,
+                                  _why_unfinished(boot, con, name)))
+                s.unfinished = True
+            s.checks += tail
+            run.results_lines += ["%s %s %s %s" % (c.scenario, c.name, c.verdict, c.reason)
+                                  for c in tail]
+    for s in run.scenarios:
+        seen = {}
+        for c in s.checks:
+            seen[c.name] = seen.get(c.name, 0) + 1
+            c.storm = seen[c.name]
+            if not c.failed:
+                continue
+            c.finding = findings.finding_for(kver, "%s: %s" % (s.name, c.name))
+            if c.finding is None and c.name == "kernel_log":
+                c.finding = findings.finding_for_log(kver, c.reason)
+            c.fixes = findings.fixes_for(c.name, c.verdict if c.name == "scenario" else c.reason)
+    return run
+
+
+def write_files(run):
+    """What the guest sent back, as run.sh kept it: <scenario>.<device>.config
+    and .stats, dmesg-N.txt, <scenario>.dmesg.txt; and results.txt."""
+    out = run.out
+    for boot in run.boots:
+        con = boot.load()
+        for name in con.section_names():
+            if name.startswith("file:"):
+                _write_lines(os.path.join(out, name[5:].replace(":", ".")), con.section(name))
+        dm = con.section("dmesg")
+        _write_lines(os.path.join(out, "dmesg-%d.txt" % boot.n),
+                     [l[2:] if l.startswith("| ") else l for l in (dm or [])])
+    for s in run.scenarios:
+        if s.dmesg is not None:
+            _write_lines(os.path.join(out, s.name + ".dmesg.txt"), s.dmesg)
+    _write_lines(os.path.join(out, "results.txt"), run.results_lines)
+
+
+def _write_lines(path, lines):
+    with open(path, "wb") as f:
+        for l in lines:
+            f.write(l.encode("utf-8", errors="surrogateescape") + b"\n")
+
+
+__all__ = ["Boot", "Check", "Device", "Run", "Scenario", "Storm", "build_run",
+           "read_boots", "write_files", "clean"]

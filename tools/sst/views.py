@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Views of the results model (sst.model.Run): the text report
+(report.txt), KTAP (results.ktap), JSON (summary.json), checks.tsv (one
+line per check, for tools/matrix.sh and tools/test.sh) and the one-screen
+terminal summary."""
+
+import json
+import os
+import re
+
+from .model import CONFIG_KEYS, STATS_KEYS
+from .text import clean
+
+
+def _keyline(lines, keys):
+    return "; ".join(clean(l) for l in lines
+                     if l.partition(":")[0] in keys and ":" in l)
+
+
+def kernel_line(run):
+    k = "kernel: " + run.kver
+    if run.host:
+        k += " (running kernel, --host)"
+    if run.xen:
+        k += " (Xen PV dom0 under Xen 4.17)"
+    return k
+
+
+def report(run):
+    """report.txt: every device, storm and check, and the fixes of each
+    failure class."""
+    o = ["swiotlb_stress report", kernel_line(run), "kdir: " + run.kdir,
+         "results: " + run.out, ""]
+    for s in run.scenarios:
+        o.append("== %s: %s" % (s.name, s.purpose))
+        for d in s.devices:
+            o.append("   device %s: %s" % (d.name, _keyline(d.config_lines, CONFIG_KEYS)))
+        for st in s.storms:
+            o.append("   storm %s: %s" % (st.device, _keyline(st.stats_lines, STATS_KEYS)))
+            o.extend("   " + clean(f) for f in st.failures)
+        for c in s.checks:
+            o.append("   %-28s %-5s %s" % (c.name, c.verdict, clean(c.full_reason)))
+            o.extend("      upstream fix for this failure class: " + fp.line() for fp in c.fixes)
+        o.append("   => %s: %s" % (s.name, s.verdict))
+        o.append("")
+    n = run.counts()
+    o.append("verdict: %s (%d passed, %d failed, %d skipped)" % (
+        run.verdict, n["pass"], n["fail"], n["skip"]))
+    return "\n".join(o) + "\n"
+
+
+def ktap(run):
+    """results.ktap: KTAP version 1, a subtest per scenario, a test per
+    check (the kernel's tools/testing/kunit/kunit_parser.py reads it)."""
+    o = ["KTAP version 1", "1..%d" % len(run.scenarios)]
+    for i, s in enumerate(run.scenarios, 1):
+        o.append("    KTAP version 1")
+        o.append("    # %s: %s" % (s.name, clean(s.purpose)))
+        o.append("    1..%d" % len(s.checks))
+        for j, c in enumerate(s.checks, 1):
+            r = clean(c.full_reason)
+            if c.verdict == "pass":
+                o.append("    ok %d %s" % (j, c.name))
+            elif c.verdict == "skip":
+                o.append("    ok %d %s # SKIP %s" % (j, c.name, r))
+            else:
+                o.append("    not ok %d %s # %s" % (j, c.name, r))
+        v = s.verdict
+        if v == "pass":
+            o.append("ok %d %s" % (i, s.name))
+        elif v == "skip":
+            o.append("ok %d %s # SKIP nothing to check in this boot" % (i, s.name))
+        else:
+            o.append("not ok %d %s" % (i, s.name))
+    return "\n".join(o) + "\n"
+
+
+def checks_tsv(run):
+    """scenario, check, verdict, known finding id (or empty), reason."""
+    return "".join("%s\t%s\t%s\t%s\t%s\n" % (
+        c.scenario, c.name, c.verdict, c.finding.id if c.finding else "",
+        clean(c.full_reason)) for c in run.checks())
+
+
+def summary(run):
+    """The JSON summary as a dict (summary.json: json.dumps of it).
+    Every string goes through clean(): valid UTF-8, no control bytes."""
+    n = run.counts()
+    scen = []
+    for s in run.scenarios:
+        scen.append({
+            "scenario": s.name,
+            "verdict": s.verdict,
+            "purpose": s.purpose,
+            "boot": s.boot.n if s.boot else None,
+            "seconds": s.seconds,
+            "devices": [{"device": d.name,
+                         "config": {k: clean(v) for k, v in d.config.items()}}
+                        for d in s.devices],
+            "storms": [{"device": st.device, "spec": clean(st.spec),
+                        "stats": {k: clean(v) for k, v in st.stats.items()},
+                        "failures": [clean(f) for f in st.failures]}
+                       for st in s.storms],
+            "checks": [{"check": c.name, "verdict": c.verdict,
+                        "reason": clean(c.full_reason),
+                        "finding": c.finding.id if c.finding else "",
+                        "upstream_fixes": [fp.line() for fp in c.fixes],
+                        "fixes": [fp.as_dict() for fp in c.fixes]}
+                       for c in s.checks],
+        })
+    return {
+        "kernel": run.kver,
+        "kdir": run.kdir,
+        "results": run.out,
+        "boots": [{"boot": b.n, "verdict": b.verdict, "elapsed_s": b.elapsed,
+                   "timeout_s": b.timeout, "watchdog": b.watchdog,
+                   "mem": b.mem, "append": b.append, "qemu": b.qemu,
+                   "scenarios": b.scenarios, "console": b.log,
+                   "kernel_version": clean(b.load().info.get("kernel", ""))}
+                  for b in run.boots],
+        "scenarios": scen,
+        "passed": n["pass"], "failed": n["fail"], "skipped": n["skip"],
+        "verdict": run.verdict,
+        "known_findings": run.known_findings(),
+    }
+
+
+def summary_json(run):
+    return json.dumps(summary(run), indent=1, ensure_ascii=False) + "\n"
+
+
+def _secs(t):
+    if t is None:
+        return ""
+    if t >= 60:
+        return "%dm%02ds" % (t // 60, t % 60)
+    return "%.1fs" % t
+
+
+def screen(run, files=True):
+    """The one-screen summary: a line per scenario (verdict, time), each
+    failure with its reason, finding and the fixes of its class, then where
+    the report, KTAP, JSON and logs are."""
+    n = run.counts()
+    nb = len(run.boots)
+    wall = sum(b.elapsed or 0 for b in run.boots)
+    o = ["swiotlb_stress: %s: %d scenarios in %d boot%s%s" % (
+        kernel_line(run)[len("kernel: "):], len(run.scenarios), nb,
+        "" if nb == 1 else "s", ", %s" % _secs(wall) if wall else "")]
+    w = max([len(s.name) for s in run.scenarios] + [8])
+    for s in run.scenarios:
+        v = s.verdict
+        cn = {"pass": 0, "fail": 0, "skip": 0}
+        for c in s.checks:
+            cn["pass" if c.verdict == "pass" else "skip" if c.verdict == "skip" else "fail"] += 1
+        if s.unfinished:
+            stop = [c for c in s.checks if c.name == "scenario"][-1]
+            v = {"timeout": "HANG", "panic": "PANIC"}.get(stop.verdict, "FAIL")
+        elif v == "fail":
+            v = "FAIL"
+            if all(c.finding is not None for c in s.checks if c.failed):
+                v = "xfail"
+        what = "%d checks: %d passed, %d failed, %d skipped" % (
+            len(s.checks), cn["pass"], cn["fail"], cn["skip"])
+        if not s.checks:
+            what = "no results"
+        o.append("  %-5s %-*s %7s  %s" % (v, w, s.name, _secs(s.seconds), what))
+    fails = [c for c in run.checks() if c.failed]
+    if fails:
+        o.append("")
+        o.append("failures:")
+        for c in fails:
+            o.append("  %s: %s %s: %s" % (c.scenario, c.name, c.verdict, clean(c.reason)))
+            if c.finding is not None:
+                m = re.search(r"(findings/[A-Za-z0-9_.@-]+\.md)", c.finding.text)
+                o.append("    known kernel bug: %s%s" % (
+                    c.finding.id, " (%s)" % m.group(1) if m else ""))
+            for fp in c.fixes:
+                o.append("    fix: " + fp.line())
+    o.append("")
+    o.append("verdict: %s (%d passed, %d failed, %d skipped)" % (
+        run.verdict, n["pass"], n["fail"], n["skip"]))
+    if files and run.out:
+        o.append("report: %s" % os.path.join(run.out, "report.txt"))
+        o.append("KTAP: %s  JSON: %s" % (os.path.join(run.out, "results.ktap"),
+                                         os.path.join(run.out, "summary.json")))
+        o.append("logs: %s" % os.path.join(run.out, "console-*.log"))
+    return "\n".join(o) + "\n"
+
+
+def write_all(run):
+    """report.txt, results.ktap, summary.json and checks.tsv in run.out."""
+    for name, text in (("report.txt", report(run)), ("results.ktap", ktap(run)),
+                       ("summary.json", summary_json(run)),
+                       ("checks.tsv", checks_tsv(run))):
+        with open(os.path.join(run.out, name), "w", encoding="utf-8") as f:
+            f.write(text)
