@@ -12,8 +12,6 @@ SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$SST_TOP/tools/lib/vm.sh"
 # shellcheck source=tools/lib/build.sh
 . "$SST_TOP/tools/lib/build.sh"
-# shellcheck source=tools/lib/findings.sh
-. "$SST_TOP/tools/lib/findings.sh"
 # shellcheck source=tools/lib/xen.sh
 . "$SST_TOP/tools/lib/xen.sh"
 
@@ -165,10 +163,10 @@ ko=$(sst_build_module "$kdir" "$out/build") || die "module build failed"
 sst_build_selftests "$out/build/selftests" || die "selftest build failed"
 
 # ---- run: one boot per distinct (append, mem) ----
-results=$out/results.txt
-: > "$results"
+# One line per boot for the results model (tools/sst/model.py, read_boots):
+# n, verdict, wall seconds, timeout, watchdog, mem, append, qemu, scenarios.
+: > "$out/boots.tsv"
 : > "$out/boots.txt"
-status=0
 
 run_group() { # LOG ENVFILE SCENARIOS...
 	local log=$1 envf=$2 rc=0
@@ -239,138 +237,21 @@ for key in "${order[@]}"; do
 	else
 		echo "# boot $n: $kver, mem $bootmem, append '$bootappend'${bootqemu:+, qemu '$bootqemu'}: ${groups[$key]# }"
 	fi
+	t0=$SECONDS
 	run_group "$log" "$envf" ${groups[$key]}
 	echo "boot $n verdict=$VM_VERDICT mem=$bootmem append=$bootappend scenarios=${groups[$key]# }" >> "$out/boots.txt"
-	# Files the guest sent back.
-	for sec in $(sed -n 's/^SST-BEGIN \(file:[^ ]*\)$/\1/p' "$log" | sort -u); do
-		name=${sec#file:}
-		vm_extract_section "$log" "$sec" > "$out/${name//:/.}"
-	done
-	vm_extract_section "$log" dmesg | sed "s/^| //" > "$out/dmesg-$n.txt" || true
-	grep -a '^SST-RESULT ' "$log" | sed 's/^SST-RESULT //' >> "$results" || true
-	skipall=$(sed -n 's/^SST-SKIPALL //p' "$log" | head -n 1)
-	for s in ${groups[$key]}; do
-		if [ -n "$skipall" ]; then
-			echo "$s scenario skip $skipall" >> "$results"
-		elif grep -aq "^SST-BEGIN dmesg:$s\$" "$log"; then
-			# The kernel's log during the scenario: splats fail it.
-			vm_extract_section "$log" "dmesg:$s" | sed 's/^| //' > "$out/$s.dmesg.txt"
-			IFS=$'\t' read -r lv lr _ < <(sst_log_check "$kver" "$out/$s.dmesg.txt" "$(scn_meta "$s" expect-log)")
-			echo "$s kernel_log $lv $lr" >> "$results"
-		fi
-		if [ -z "$skipall" ] && ! grep -aq "^SST-SCENARIO-END $s\$" "$log"; then
-			# The kernel under test died or hung inside this scenario.
-			last=$(grep -a "^SST-STORM $s " "$log" | tail -n 1 | cut -d' ' -f3- || true)
-			case $VM_VERDICT in
-			panic) why="kernel panicked or oopsed" ;;
-			timeout) why="guest stopped answering within ${boottimeout}s (hang in the kernel under test)" ;;
-			*) why="scenario did not finish: VM verdict $VM_VERDICT" ;;
-			esac
-			why="$why${last:+, in the storm on $last}; see $log"
-			echo "$s scenario ${VM_VERDICT} $why" >> "$results"
-			status=2
-		fi
-	done
+	printf '%s\t%s\t%s\t%s\t\t%s\t%s\t%s\t%s\n' "$n" "$VM_VERDICT" "$((SECONDS - t0))" \
+		"$boottimeout" "$bootmem" "$bootappend" "$bootqemu" "${groups[$key]# }" >> "$out/boots.tsv"
 done
 
-# ---- report: readable, KTAP, JSON ----
-report=$out/report.txt
-ktap=$out/results.ktap
-json=$out/summary.json
-# One line per check, for tools/matrix.sh: scenario, check, verdict,
-# known finding (or empty), reason.
-checks_tsv=$out/checks.tsv
-: > "$checks_tsv"
-npass=0 nfail=0 nskip=0
-
-json_str() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/\t/ /g')"; }
-
-{
-	echo "swiotlb_stress report"
-	echo "kernel: $kver$([ $host = 1 ] && echo " (running kernel, --host)")$([ $xen = 1 ] && echo " (Xen PV dom0 under Xen 4.17)")"
-	echo "kdir: $kdir"
-	echo "results: $out"
-	echo
-} > "$report"
-{
-	echo "KTAP version 1"
-	echo "1..${#scenarios[@]}"
-} > "$ktap"
-echo "{\"kernel\": $(json_str "$kver"), \"scenarios\": [" > "$json"
-
-i=0
-for s in "${scenarios[@]}"; do
-	i=$((i + 1))
-	sverdict=skip sub=0
-	{
-		echo "== $s: $(scn_meta "$s" purpose)"
-		for f in "$out/$s".*.config; do
-			[ -f "$f" ] || continue
-			d=$(basename "$f" .config); d=${d#"$s".}
-			printf '   device %s: %s\n' "$d" "$(grep -E '^(profile|dma_mask|mask_source|required_mask|min_align_mask|max_mapping_size|bounces|backend|iommu_domain|edu_pci|edu_untrusted):' "$f" | paste -sd ';' | sed 's/;/; /g')"
-		done
-		for f in "$out/$s".*.stats; do
-			[ -f "$f" ] || continue
-			d=$(basename "$f" .stats); d=${d#"$s".}
-			printf '   storm %s: %s\n' "$d" "$(grep -E '^(seed|maps|map_errors|bounced|direct|bounce_mechanism|offset_failures|data_failures|elapsed_ms):' "$f" | paste -sd ';' | sed 's/;/; /g')"
-			grep '^failure_' "$f" | sed 's/^/   /' || true
-		done
-	} >> "$report"
-	echo "    KTAP version 1" >> "$ktap"
-	echo "    # $s: $(scn_meta "$s" purpose)" >> "$ktap"
-	checks_json=
-	lines=$(grep -a "^$s " "$results" || true)
-	nsub=$(printf '%s\n' "$lines" | grep -c . || true)
-	echo "    1..$nsub" >> "$ktap"
-	while read -r _ check verdict reason; do
-		[ -n "$check" ] || continue
-		sub=$((sub + 1))
-		finding= fixes=
-		if [ "$verdict" != pass ] && [ "$verdict" != skip ]; then
-			finding=$(sst_finding_for "$kver" "$s: $check") ||
-				{ [ "$check" != kernel_log ] || finding=$(sst_finding_for_log "$kver" "$reason"); } ||
-				finding=
-			fixes=$(sst_fingerprints "$check" "$([ "$check" = scenario ] && echo "$verdict" || echo "$reason")")
-		fi
-		[ -z "$finding" ] || reason="$reason [known kernel bug: $finding]"
-		printf '   %-28s %-5s %s\n' "$check" "$verdict" "$reason" >> "$report"
-		[ -z "$fixes" ] || sed 's/^/      upstream fix for this failure class: /' <<< "$fixes" >> "$report"
-		printf '%s\t%s\t%s\t%s\t%s\n' "$s" "$check" "$verdict" "${finding%%:*}" "$reason" >> "$checks_tsv"
-		case $verdict in
-		pass) echo "    ok $sub $check" >> "$ktap"; npass=$((npass + 1))
-		      [ $sverdict = skip ] && sverdict=pass ;;
-		skip) echo "    ok $sub $check # SKIP $reason" >> "$ktap"; nskip=$((nskip + 1)) ;;
-		*) echo "    not ok $sub $check # $reason" >> "$ktap"; nfail=$((nfail + 1))
-		   sverdict=fail ;;
-		esac
-		fixes_json=
-		while IFS= read -r f; do
-			[ -z "$f" ] || fixes_json+="${fixes_json:+, }$(json_str "$f")"
-		done <<< "$fixes"
-		checks_json+="${checks_json:+, }{\"check\": $(json_str "$check"), \"verdict\": $(json_str "$verdict"), \"reason\": $(json_str "$reason"), \"finding\": $(json_str "${finding%%:*}"), \"upstream_fixes\": [$fixes_json]}"
-	done <<< "$lines"
-	case $sverdict in
-	pass) echo "ok $i $s" >> "$ktap" ;;
-	skip) echo "ok $i $s # SKIP nothing to check in this boot" >> "$ktap" ;;
-	*) echo "not ok $i $s" >> "$ktap"; [ $status = 2 ] || status=1 ;;
-	esac
-	echo "   => $s: $sverdict" >> "$report"
-	echo >> "$report"
-	[ $i = 1 ] || echo "," >> "$json"
-	printf '  {"scenario": %s, "verdict": %s, "checks": [%s]}' \
-		"$(json_str "$s")" "$(json_str "$sverdict")" "$checks_json" >> "$json"
-done
-verdict=$([ $status = 0 ] && echo pass || { [ $status = 2 ] && echo hang-or-panic || echo fail; })
-printf '\n], "passed": %d, "failed": %d, "skipped": %d, "verdict": %s}\n' \
-	$npass $nfail $nskip "$(json_str "$verdict")" >> "$json"
-echo "verdict: $verdict ($npass passed, $nfail failed, $nskip skipped)" >> "$report"
-# Known findings of this kernel that passed here: fixed, and said so.
-sst_findings_fixed "$kver" "$checks_tsv" > "$out/fixed.tsv"
-while IFS=$'\t' read -r s check finding; do
-	echo "fixed here: $finding (findings/known.tsv expects $s: $check to fail on $kver; it passed)"
-done < "$out/fixed.tsv" >> "$report"
-
-cat "$report"
-echo
-cat "$ktap"
+# ---- results: the model (tools/sst) reads the consoles once and writes the
+# files the guest sent, results.txt, report.txt, results.ktap, summary.json
+# and checks.tsv; it prints one screen (-v: the report and the KTAP) and
+# exits 0, 1 or 2 as documented above.
+collect=(--kernel-name "$kver" --kdir "$kdir")
+[ $host = 0 ] || collect+=(--host)
+[ $xen = 0 ] || collect+=(--xen)
+[ "${VM_VERBOSE:-0}" = 0 ] || collect+=(-v)
+status=0
+(cd "$SST_TOP/tools" && python3 -m sst collect "${collect[@]}" "$out" "${scenarios[@]}") || status=$?
 exit $status

@@ -3,10 +3,10 @@
 
 The guest's console (and the files tools/run.sh keeps per device) is parsed
 once (sst.console, sst.model) into scenarios, devices, storms, checks,
-findings and fingerprints; the report, KTAP, JSON, the matrix table and the
-backport verdict are views of that model (sst.views, sst.matrix).
-sst.watchdog bounds a boot's wall time. Standard library only (Python 3.11,
-Debian 12's /usr/bin/python3).
+findings and fingerprints (sst.findings); the report, KTAP, JSON, checks.tsv
+and the one-screen summary are views of that model (sst.views). sst.debian
+fetches Debian kernels. Standard library only (Python 3.11, Debian 12's
+/usr/bin/python3).
 """
 
 import os

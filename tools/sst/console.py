@@ -63,6 +63,7 @@ class Console:
         self.guest_started = False
         self.guest_rc = None
         self.results = []        # (scenario, check, verdict, reason, line index)
+        self.result_lines = []   # every SST-RESULT line, without its prefix
         self.sections = []       # Section, in order
         self.storms = []         # (scenario, device, spec, line index)
         self.scenario_begin = {}  # scenario -> line index
@@ -101,8 +102,13 @@ class Console:
                 open_sec = Section(rest, i)
                 self.sections.append(open_sec)
             elif word == "SST-RESULT":
+                self.result_lines.append(rest)
                 f = rest.split(None, 3)
-                if len(f) >= 3:
+                if len(f) == 2:
+                    # A result without a verdict: a broken line fails.
+                    self.results.append((f[0], f[1], "fail",
+                                         "result line without a verdict", i))
+                elif len(f) >= 3:
                     reason = f[3].strip() if len(f) > 3 else ""
                     self.results.append((f[0], f[1], f[2], reason, i))
             elif word == "SST-STORM":

@@ -235,8 +235,7 @@ def build_run(kver, boots, scenario_names, kdir="", out="", host=False,
         results = []
         for (sname, check, verdict, reason, _) in con.results:
             results.append(Check(sname, check, verdict, reason))
-        run.results_lines += ["%s %s %s %s" % (c.scenario, c.name, c.verdict, c.reason)
-                              for c in results]
+        run.results_lines += con.result_lines
         for name in boot.scenarios:
             s = by_name.get(name)
             if s is None:

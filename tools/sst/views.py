@@ -32,16 +32,16 @@ def report(run):
     o = ["swiotlb_stress report", kernel_line(run), "kdir: " + run.kdir,
          "results: " + run.out, ""]
     for s in run.scenarios:
-        o.append("== %s: %s" % (s.name, s.purpose))
+        o.append("== %s: %s" % (clean(s.name), clean(s.purpose)))
         for d in s.devices:
-            o.append("   device %s: %s" % (d.name, _keyline(d.config_lines, CONFIG_KEYS)))
+            o.append("   device %s: %s" % (clean(d.name), _keyline(d.config_lines, CONFIG_KEYS)))
         for st in s.storms:
-            o.append("   storm %s: %s" % (st.device, _keyline(st.stats_lines, STATS_KEYS)))
+            o.append("   storm %s: %s" % (clean(st.device), _keyline(st.stats_lines, STATS_KEYS)))
             o.extend("   " + clean(f) for f in st.failures)
         for c in s.checks:
-            o.append("   %-28s %-5s %s" % (c.name, c.verdict, clean(c.full_reason)))
+            o.append("   %-28s %-5s %s" % (clean(c.name), clean(c.verdict), clean(c.full_reason)))
             o.extend("      upstream fix for this failure class: " + fp.line() for fp in c.fixes)
-        o.append("   => %s: %s" % (s.name, s.verdict))
+        o.append("   => %s: %s" % (clean(s.name), s.verdict))
         o.append("")
     n = run.counts()
     o.append("verdict: %s (%d passed, %d failed, %d skipped)" % (
@@ -54,32 +54,34 @@ def ktap(run):
     check (the kernel's tools/testing/kunit/kunit_parser.py reads it)."""
     o = ["KTAP version 1", "1..%d" % len(run.scenarios)]
     for i, s in enumerate(run.scenarios, 1):
+        name = clean(s.name)
         o.append("    KTAP version 1")
-        o.append("    # %s: %s" % (s.name, clean(s.purpose)))
+        o.append("    # %s: %s" % (name, clean(s.purpose)))
         o.append("    1..%d" % len(s.checks))
         for j, c in enumerate(s.checks, 1):
             r = clean(c.full_reason)
             if c.verdict == "pass":
-                o.append("    ok %d %s" % (j, c.name))
+                o.append("    ok %d %s" % (j, clean(c.name)))
             elif c.verdict == "skip":
-                o.append("    ok %d %s # SKIP %s" % (j, c.name, r))
+                o.append("    ok %d %s # SKIP %s" % (j, clean(c.name), r))
             else:
-                o.append("    not ok %d %s # %s" % (j, c.name, r))
+                o.append("    not ok %d %s # %s" % (j, clean(c.name), r))
         v = s.verdict
         if v == "pass":
-            o.append("ok %d %s" % (i, s.name))
+            o.append("ok %d %s" % (i, name))
         elif v == "skip":
-            o.append("ok %d %s # SKIP nothing to check in this boot" % (i, s.name))
+            o.append("ok %d %s # SKIP nothing to check in this boot" % (i, name))
         else:
-            o.append("not ok %d %s" % (i, s.name))
+            o.append("not ok %d %s" % (i, name))
     return "\n".join(o) + "\n"
 
 
 def checks_tsv(run):
     """scenario, check, verdict, known finding id (or empty), reason."""
     return "".join("%s\t%s\t%s\t%s\t%s\n" % (
-        c.scenario, c.name, c.verdict, c.finding.id if c.finding else "",
-        clean(c.full_reason)) for c in run.checks())
+        clean(c.scenario), clean(c.name), clean(c.verdict),
+        c.finding.id if c.finding else "", clean(c.full_reason))
+        for c in run.checks())
 
 
 def summary(run):
@@ -89,19 +91,19 @@ def summary(run):
     scen = []
     for s in run.scenarios:
         scen.append({
-            "scenario": s.name,
+            "scenario": clean(s.name),
             "verdict": s.verdict,
-            "purpose": s.purpose,
+            "purpose": clean(s.purpose),
             "boot": s.boot.n if s.boot else None,
             "seconds": s.seconds,
-            "devices": [{"device": d.name,
+            "devices": [{"device": clean(d.name),
                          "config": {k: clean(v) for k, v in d.config.items()}}
                         for d in s.devices],
-            "storms": [{"device": st.device, "spec": clean(st.spec),
+            "storms": [{"device": clean(st.device), "spec": clean(st.spec),
                         "stats": {k: clean(v) for k, v in st.stats.items()},
                         "failures": [clean(f) for f in st.failures]}
                        for st in s.storms],
-            "checks": [{"check": c.name, "verdict": c.verdict,
+            "checks": [{"check": clean(c.name), "verdict": clean(c.verdict),
                         "reason": clean(c.full_reason),
                         "finding": c.finding.id if c.finding else "",
                         "upstream_fixes": [fp.line() for fp in c.fixes],
@@ -109,7 +111,7 @@ def summary(run):
                        for c in s.checks],
         })
     return {
-        "kernel": run.kver,
+        "kernel": clean(run.kver),
         "kdir": run.kdir,
         "results": run.out,
         "boots": [{"boot": b.n, "verdict": b.verdict, "elapsed_s": b.elapsed,
@@ -137,46 +139,73 @@ def _secs(t):
     return "%.1fs" % t
 
 
+def _plural(n, word):
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
+# The one-screen summary lists this many failures (the rest: report.txt)
+# and this many fixes per failure.
+SCREEN_FAILURES = 10
+SCREEN_FIXES = 3
+
+
+def scenario_cell(s):
+    """A scenario's verdict on the screen: pass, skip, FAIL, xfail (every
+    failure explained by a known finding), HANG, PANIC."""
+    if s.unfinished:
+        stop = [c for c in s.checks if c.name == "scenario"][-1]
+        return {"timeout": "HANG", "panic": "PANIC"}.get(stop.verdict, "FAIL")
+    v = s.verdict
+    if v == "fail":
+        return "xfail" if all(c.finding is not None for c in s.checks if c.failed) else "FAIL"
+    return v
+
+
 def screen(run, files=True):
     """The one-screen summary: a line per scenario (verdict, time), each
-    failure with its reason, finding and the fixes of its class, then where
-    the report, KTAP, JSON and logs are."""
+    failure with its reason, known finding and the fixes of its class,
+    then where the report, KTAP, JSON and logs are."""
     n = run.counts()
     nb = len(run.boots)
     wall = sum(b.elapsed or 0 for b in run.boots)
-    o = ["swiotlb_stress: %s: %d scenarios in %d boot%s%s" % (
-        kernel_line(run)[len("kernel: "):], len(run.scenarios), nb,
-        "" if nb == 1 else "s", ", %s" % _secs(wall) if wall else "")]
+    o = ["swiotlb_stress: %s: %s in %s%s" % (
+        clean(kernel_line(run)[len("kernel: "):]), _plural(len(run.scenarios), "scenario"),
+        _plural(nb, "boot"), ", %s" % _secs(wall) if wall else "")]
     w = max([len(s.name) for s in run.scenarios] + [8])
     for s in run.scenarios:
-        v = s.verdict
         cn = {"pass": 0, "fail": 0, "skip": 0}
         for c in s.checks:
             cn["pass" if c.verdict == "pass" else "skip" if c.verdict == "skip" else "fail"] += 1
-        if s.unfinished:
-            stop = [c for c in s.checks if c.name == "scenario"][-1]
-            v = {"timeout": "HANG", "panic": "PANIC"}.get(stop.verdict, "FAIL")
-        elif v == "fail":
-            v = "FAIL"
-            if all(c.finding is not None for c in s.checks if c.failed):
-                v = "xfail"
-        what = "%d checks: %d passed, %d failed, %d skipped" % (
-            len(s.checks), cn["pass"], cn["fail"], cn["skip"])
+        what = "%s: %d passed, %d failed, %d skipped" % (
+            _plural(len(s.checks), "check"), cn["pass"], cn["fail"], cn["skip"])
         if not s.checks:
             what = "no results"
-        o.append("  %-5s %-*s %7s  %s" % (v, w, s.name, _secs(s.seconds), what))
+        o.append("  %-5s %-*s %7s  %s" % (scenario_cell(s), w, clean(s.name),
+                                           _secs(s.seconds), what))
     fails = [c for c in run.checks() if c.failed]
     if fails:
         o.append("")
         o.append("failures:")
-        for c in fails:
-            o.append("  %s: %s %s: %s" % (c.scenario, c.name, c.verdict, clean(c.reason)))
+        for c in fails[:SCREEN_FAILURES]:
+            o.append("  %s: %s %s: %s" % (clean(c.scenario), clean(c.name),
+                                          clean(c.verdict), clean(c.reason)))
+            if c.name == "scenario" and c.verdict == "panic":
+                s = run.scenario(c.scenario)
+                con = s.boot.load() if s is not None and s.boot else None
+                if con is not None and con.panic_lines:
+                    o.append("    console: " + clean(
+                        re.sub(r"^\[[^]]*\] ", "", con.panic_lines[0][1])))
             if c.finding is not None:
                 m = re.search(r"(findings/[A-Za-z0-9_.@-]+\.md)", c.finding.text)
                 o.append("    known kernel bug: %s%s" % (
                     c.finding.id, " (%s)" % m.group(1) if m else ""))
-            for fp in c.fixes:
+            for fp in c.fixes[:SCREEN_FIXES]:
                 o.append("    fix: " + fp.line())
+            if len(c.fixes) > SCREEN_FIXES:
+                o.append("    ... %d more fixes of this failure class in report.txt"
+                         % (len(c.fixes) - SCREEN_FIXES))
+        if len(fails) > SCREEN_FAILURES:
+            o.append("  ... %d more failures in report.txt" % (len(fails) - SCREEN_FAILURES))
     o.append("")
     o.append("verdict: %s (%d passed, %d failed, %d skipped)" % (
         run.verdict, n["pass"], n["fail"], n["skip"]))
