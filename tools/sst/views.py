@@ -161,6 +161,20 @@ def scenario_cell(s):
     return v
 
 
+def _first_splat(run, scenario):
+    """The first panic, oops or BUG line the console shows after SCENARIO
+    began (a hang shows as "BUG: soft lockup"), without its time stamp."""
+    s = run.scenario(scenario)
+    if s is None or s.boot is None:
+        return ""
+    con = s.boot.load()
+    begin = con.scenario_begin.get(scenario, -1)
+    for i, line in con.panic_lines:
+        if i > begin:
+            return clean(re.sub(r"^\[[^]]*\] ", "", line))
+    return ""
+
+
 def screen(run, files=True):
     """The one-screen summary: a line per scenario (verdict, time), each
     failure with its reason, known finding and the fixes of its class,
@@ -189,12 +203,10 @@ def screen(run, files=True):
         for c in fails[:SCREEN_FAILURES]:
             o.append("  %s: %s %s: %s" % (clean(c.scenario), clean(c.name),
                                           clean(c.verdict), clean(c.reason)))
-            if c.name == "scenario" and c.verdict == "panic":
-                s = run.scenario(c.scenario)
-                con = s.boot.load() if s is not None and s.boot else None
-                if con is not None and con.panic_lines:
-                    o.append("    console: " + clean(
-                        re.sub(r"^\[[^]]*\] ", "", con.panic_lines[0][1])))
+            if c.name == "scenario" and c.verdict in ("panic", "timeout"):
+                line = _first_splat(run, c.scenario)
+                if line:
+                    o.append("    console: " + line)
             if c.finding is not None:
                 m = re.search(r"(findings/[A-Za-z0-9_.@-]+\.md)", c.finding.text)
                 o.append("    known kernel bug: %s%s" % (
@@ -209,6 +221,11 @@ def screen(run, files=True):
     o.append("")
     o.append("verdict: %s (%d passed, %d failed, %d skipped)" % (
         run.verdict, n["pass"], n["fail"], n["skip"]))
+    known = run.known_findings()
+    if known:
+        o.append("known kernel bugs: %s (%s)" % (", ".join(known),
+                 "every failure is one" if all(c.finding is not None for c in fails)
+                 else "other failures are not"))
     if files and run.out:
         o.append("report: %s" % os.path.join(run.out, "report.txt"))
         o.append("KTAP: %s  JSON: %s" % (os.path.join(run.out, "results.ktap"),
