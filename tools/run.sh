@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # swiotlb_stress main job: boots a kernel in QEMU (or uses this machine with
-# --host), loads the module, runs scenarios, and prints a report, KTAP and a
-# JSON summary. Exit: 0 all checks passed or skipped, 1 a check failed,
-# 2 the kernel under test panicked or hung, 3 bad usage or set-up.
+# --host), loads the module, runs scenarios, writes a report, KTAP and a
+# JSON summary (tools/sst) and prints one screen. Exit: 0 all checks passed
+# or skipped, 1 a check failed, 2 the kernel under test panicked or hung,
+# 3 bad usage or set-up.
 set -euo pipefail
 
 SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,7 +40,8 @@ parameters and memory it declares; scenarios that share them share a boot.
   --timeout S      per-boot timeout in seconds (default: 300, --xen 900)
   --out DIR        results folder (default: results/run-<date>-<kernel>)
   --list           list scenarios and exit
-  -v, --verbose    stream the guest console
+  -v, --verbose    stream the guest console; print the full report and KTAP
+                   (default: one screen)
 EOF
 }
 
