@@ -53,11 +53,40 @@ class Fingerprint:
         commit = "commit id not verified" if self.commit == "-" else self.commit
         return '"%s" (%s, %s)' % (self.title, rel, commit)
 
+    # The Debian trees the table's in_6.1.192 and in_6.12.117 columns judge.
+    TREES = {"6.1.192": "in_6_1", "6.12.117": "in_6_12"}
+
+    def in_kernel(self, base, upstream=None):
+        """Whether a kernel has this fix: (status, why). BASE is its
+        mainline release (major, minor), UPSTREAM its exact upstream
+        version ("6.1.192", from Debian's banner) or None. Status: "has",
+        "lacks", "n/a" (the bug it fixes is not in that tree),
+        "superseded", or "unknown" (a fix newer than the kernel's base
+        release; whether a stable release took it is not known here)."""
+        col = self.TREES.get(upstream)
+        v = getattr(self, col) if col else ""
+        if v in ("yes", "no", "n/a", "superseded"):
+            return ({"yes": "has", "no": "lacks"}.get(v, v),
+                    "Debian %s's tree, read for findings/fingerprints.tsv" % upstream)
+        rel = release_tuple(self.release)
+        if rel is None or base is None:
+            return ("unknown", "first release not verified")
+        if rel <= base:
+            return ("has", "in mainline %s, which %d.%d follows" % ((self.release,) + base))
+        return ("unknown", "in mainline %s, after %d.%d; a stable backport is not known here"
+                % ((self.release,) + base))
+
     def as_dict(self):
         return {"class": self.klass, "title": self.title,
                 "release": None if self.release == "-" else self.release,
                 "commit": None if self.commit == "-" else self.commit,
                 "in_6.1.192": self.in_6_1, "in_6.12.117": self.in_6_12}
+
+
+def release_tuple(v):
+    """"v6.9", "6.12" or "6.1.0-57-amd64" -> (major, minor); None if none."""
+    m = re.match(r"^v?([0-9]+)\.([0-9]+)", v or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def _rows(path):

@@ -14,6 +14,7 @@ import re
 
 from . import console as cons
 from . import scenarios as scn
+from . import findings as findings_mod
 from .findings import Findings
 from .text import clean
 
@@ -161,6 +162,12 @@ class Run:
         self.boots = []
         self.scenarios = []      # Scenario, in the order asked for
         self.results_lines = []  # results.txt, as run.sh wrote it
+        self.base = findings_mod.release_tuple(kver)  # mainline (major, minor)
+        self.upstream = None     # exact upstream version, from Debian's banner
+
+    def fix_status(self, fp):
+        """findings.Fingerprint.in_kernel for this run's kernel."""
+        return fp.in_kernel(self.base, self.upstream)
 
     def scenario(self, name):
         for s in self.scenarios:
@@ -217,6 +224,21 @@ def _why_unfinished(boot, con, scenario):
     return why + "; see %s" % boot.log
 
 
+# Debian's banner: "Linux version 6.1.0-57-amd64 (...) #1 SMP
+# PREEMPT_DYNAMIC Debian 6.1.192-3 (2026-...)".
+BANNER_RE = re.compile(r"Linux version \S+ \(.*\) #[0-9]+ .*?\bDebian ([0-9]+\.[0-9]+\.[0-9]+)-")
+
+
+def debian_upstream(con):
+    """The upstream version of a Debian kernel from its boot banner on the
+    console (None for other kernels)."""
+    for line in con.lines[:400] + (con.section("dmesg") or [])[:5]:
+        m = BANNER_RE.search(line)
+        if m:
+            return m.group(1)
+    return None
+
+
 def build_run(kver, boots, scenario_names, kdir="", out="", host=False,
               xen=False, findings=None, top=None):
     """The model of one run: BOOTS (Boot, each with its console log) ran
@@ -232,6 +254,8 @@ def build_run(kver, boots, scenario_names, kdir="", out="", host=False,
     extra = []
     for boot in boots:
         con = boot.load()
+        if run.upstream is None:
+            run.upstream = debian_upstream(con)
         results = []
         for (sname, check, verdict, reason, _) in con.results:
             results.append(Check(sname, check, verdict, reason))

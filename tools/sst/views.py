@@ -107,11 +107,12 @@ def summary(run):
                         "reason": clean(c.full_reason),
                         "finding": c.finding.id if c.finding else "",
                         "upstream_fixes": [fp.line() for fp in c.fixes],
-                        "fixes": [fp.as_dict() for fp in c.fixes]}
+                        "fixes": [_fix_dict(run, fp) for fp in c.fixes]}
                        for c in s.checks],
         })
     return {
         "kernel": clean(run.kver),
+        "kernel_upstream": run.upstream,
         "kdir": run.kdir,
         "results": run.out,
         "boots": [{"boot": b.n, "verdict": b.verdict, "elapsed_s": b.elapsed,
@@ -125,6 +126,12 @@ def summary(run):
         "verdict": run.verdict,
         "known_findings": run.known_findings(),
     }
+
+
+def _fix_dict(run, fp):
+    d = fp.as_dict()
+    d["this_kernel"], d["why"] = run.fix_status(fp)
+    return d
 
 
 def summary_json(run):
@@ -211,11 +218,20 @@ def screen(run, files=True):
                 m = re.search(r"(findings/[A-Za-z0-9_.@-]+\.md)", c.finding.text)
                 o.append("    known kernel bug: %s%s" % (
                     c.finding.id, " (%s)" % m.group(1) if m else ""))
-            for fp in c.fixes[:SCREEN_FIXES]:
-                o.append("    fix: " + fp.line())
-            if len(c.fixes) > SCREEN_FIXES:
-                o.append("    ... %d more fixes of this failure class in report.txt"
-                         % (len(c.fixes) - SCREEN_FIXES))
+            # The fixes of its class this kernel lacks, or may lack; not
+            # the ones it has (report.txt lists them all).
+            st = [(fp, run.fix_status(fp)[0]) for fp in c.fixes]
+            want = [(fp, v) for fp, v in st if v in ("lacks", "unknown")]
+            for fp, v in want[:SCREEN_FIXES]:
+                o.append("    %s: %s" % ("fix it lacks" if v == "lacks" else
+                                         "fix it may lack", fp.line()))
+            more = len(want) - SCREEN_FIXES
+            has = sum(1 for _, v in st if v == "has")
+            rest = ", ".join(x for x in (
+                "%d more it may lack" % more if more > 0 else "",
+                "%d it has" % has if has else "") if x)
+            if rest:
+                o.append("    (fixes of this failure class: %s; all in report.txt)" % rest)
         if len(fails) > SCREEN_FAILURES:
             o.append("  ... %d more failures in report.txt" % (len(fails) - SCREEN_FAILURES))
     o.append("")

@@ -153,6 +153,55 @@ class Json(unittest.TestCase):
         self.assertEqual(text, json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n")
 
 
+class FixesOfThisKernel(unittest.TestCase):
+    """Which upstream fixes of a failure class the kernel under test has:
+    the table's judgement of Debian's 6.1.192 and 6.12.117 trees, else the
+    kernel's mainline base release."""
+
+    def run_of(self, name):
+        r = recorded.RunDir(name)
+        self.addCleanup(r.close)
+        return r.run
+
+    def test_version_from_debians_banner(self):
+        for name, want in (("612-fr001-mask-high", "6.12.117"), ("612-truncated", "6.12.117"),
+                           ("61-partial-sync", "6.1.192"), ("61-panic", "6.1.192"),
+                           ("61-hang", "6.1.192")):
+            with self.subTest(run=name):
+                self.assertEqual(self.run_of(name).upstream, want)
+        # The verdicts-only recording has no banner.
+        self.assertIsNone(self.run_of("612-default-set").upstream)
+
+    def test_debian_tree(self):
+        run = self.run_of("61-partial-sync")
+        data = [c for c in run.checks() if c.name == "nvme1.data"][0]
+        self.assertEqual({fp.commit: run.fix_status(fp)[0] for fp in data.fixes},
+                         {"e8068f2d756d": "lacks", "5f89468e2f06": "has"})
+
+    def test_base_release_without_a_known_tree(self):
+        run = self.run_of("61-partial-sync")
+        run.upstream = None  # as for a 6.1 the table does not judge
+        data = [c for c in run.checks() if c.name == "nvme1.data"][0]
+        got = {fp.commit: run.fix_status(fp) for fp in data.fixes}
+        self.assertEqual(got["5f89468e2f06"][0], "has")    # v5.13 <= 6.1
+        self.assertEqual(got["e8068f2d756d"][0], "unknown")  # v6.9 > 6.1
+        self.assertIn("stable backport", got["e8068f2d756d"][1])
+        # Every row of the table gets an answer on any base.
+        for fp in recorded.findings().fingerprints:
+            self.assertIn(fp.in_kernel((5, 10))[0], ("has", "unknown"))
+            self.assertIn(fp.in_kernel((6, 1), "6.1.192")[0],
+                          ("has", "lacks", "n/a", "superseded"))
+
+    def test_json(self):
+        r = recorded.RunDir("61-partial-sync").write()
+        self.addCleanup(r.close)
+        d = json.loads(r.read("summary.json"))
+        self.assertEqual(d["kernel_upstream"], "6.1.192")
+        fixes = d["scenarios"][0]["checks"][1]["fixes"]
+        self.assertEqual([(f["commit"], f["this_kernel"]) for f in fixes],
+                         [("e8068f2d756d", "lacks"), ("5f89468e2f06", "has")])
+
+
 class BadBytes(unittest.TestCase):
     """Control bytes and invalid UTF-8 on the console: results.txt and the
     files sent back keep every byte; report, KTAP, checks.tsv and JSON show
@@ -231,6 +280,12 @@ class Screen(unittest.TestCase):
         self.assertEqual(s[i + 2], "    known kernel bug: 6.1-swiotlb-partial-sync"
                                    " (findings/6.1-swiotlb-partial-sync.md)")
         self.assertIn("known kernel bugs: 6.1-swiotlb-partial-sync (every failure is one)", s)
+        # Of the two fixes of the data class, the screen names the one
+        # Debian's 6.1.192 lacks, not the one it has.
+        self.assertEqual(s[i + 3], "    fix it lacks: \"swiotlb: fix swiotlb_bounce() to do"
+                         " partial sync's correctly\" (v6.9, e8068f2d756d)")
+        self.assertEqual(s[i + 4], "    (fixes of this failure class: 1 it has; all in report.txt)")
+        self.assertFalse([l for l in s if "5f89468e2f06" in l])
 
     def test_panic_and_hang_say_what_the_console_showed(self):
         _, s = self.screen("61-panic")
