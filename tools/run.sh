@@ -166,7 +166,7 @@ sst_build_selftests "$out/build/selftests" || die "selftest build failed"
 
 # ---- run: one boot per distinct (append, mem) ----
 # One line per boot for the results model (tools/sst/model.py, read_boots):
-# n, verdict, wall seconds, timeout, watchdog, mem, append, qemu, scenarios.
+# n, verdict, wall seconds, timeout, mem, append, qemu, scenarios.
 : > "$out/boots.tsv"
 : > "$out/boots.txt"
 
@@ -242,7 +242,7 @@ for key in "${order[@]}"; do
 	t0=$SECONDS
 	run_group "$log" "$envf" ${groups[$key]}
 	echo "boot $n verdict=$VM_VERDICT mem=$bootmem append=$bootappend scenarios=${groups[$key]# }" >> "$out/boots.txt"
-	printf '%s\t%s\t%s\t%s\t\t%s\t%s\t%s\t%s\n' "$n" "$VM_VERDICT" "$((SECONDS - t0))" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$VM_VERDICT" "$((SECONDS - t0))" \
 		"$boottimeout" "$bootmem" "$bootappend" "$bootqemu" "${groups[$key]# }" >> "$out/boots.tsv"
 done
 

@@ -110,17 +110,16 @@ class Scenario:
 class Boot:
     """One QEMU boot (or one --host run) and its console."""
 
-    FIELDS = ("n", "verdict", "elapsed", "timeout", "watchdog", "mem",
+    FIELDS = ("n", "verdict", "elapsed", "timeout", "mem",
               "append", "qemu", "scenarios")
 
     def __init__(self, n, log, verdict="ok", elapsed=None, timeout=None,
-                 watchdog="", mem="", append="", qemu="", scenarios=()):
+                 mem="", append="", qemu="", scenarios=()):
         self.n = int(n)
         self.log = log
         self.verdict = verdict
         self.elapsed = None if elapsed in (None, "") else int(elapsed)
         self.timeout = None if timeout in (None, "") else int(timeout)
-        self.watchdog = watchdog or ""
         self.mem = mem
         self.append = append
         self.qemu = qemu
@@ -137,7 +136,7 @@ class Boot:
 
 
 def read_boots(out):
-    """boots.tsv: n, verdict, elapsed s, timeout s, watchdog, mem, append,
+    """boots.tsv: n, verdict, elapsed s, timeout s, mem, append,
     qemu, scenarios (blank-separated); the console is console-N.log."""
     boots = []
     with open(os.path.join(out, "boots.tsv"), encoding="utf-8") as f:
@@ -215,8 +214,6 @@ def _why_unfinished(boot, con, scenario):
         why = "kernel panicked or oopsed"
     elif v == "timeout":
         why = "guest stopped answering within %ss (hang in the kernel under test)" % boot.timeout
-        if boot.watchdog.startswith("killed"):
-            why += "; %s" % boot.watchdog.replace("killed", "the watchdog killed QEMU", 1)
     else:
         why = "scenario did not finish: VM verdict %s" % v
     if last:

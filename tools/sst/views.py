@@ -116,7 +116,7 @@ def summary(run):
         "kdir": run.kdir,
         "results": run.out,
         "boots": [{"boot": b.n, "verdict": b.verdict, "elapsed_s": b.elapsed,
-                   "timeout_s": b.timeout, "watchdog": b.watchdog,
+                   "timeout_s": b.timeout,
                    "mem": b.mem, "append": b.append, "qemu": b.qemu,
                    "scenarios": b.scenarios, "console": b.log,
                    "kernel_version": clean(b.load().info.get("kernel", ""))}

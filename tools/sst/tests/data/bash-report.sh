@@ -2,7 +2,8 @@
 # The bash report code of main@8c39d5b (tools/run.sh lines 244-371), run on
 # recorded consoles, to make tools/sst/tests/data/runs/*/expected:
 #   SST_TOP=DIR bash bash-report.sh OUT KVER KDIR SCENARIO... > /dev/null
-# OUT holds boots.tsv and console-N.log; the files land in OUT.
+# OUT holds boots.tsv (n, verdict, seconds, timeout, mem, append, qemu,
+# scenarios) and console-N.log; the files land in OUT.
 set -euo pipefail
 SST_TOP=${SST_TOP:?give SST_TOP: an export of 8c39d5b (git archive 8c39d5b | tar -x -C DIR)}
 . "$SST_TOP/tools/lib/vm.sh"
@@ -16,7 +17,7 @@ results=$out/results.txt
 status=0
 while IFS= read -r line; do
 	n=$(cut -f1 <<< "$line"); VM_VERDICT=$(cut -f2 <<< "$line")
-	boottimeout=$(cut -f4 <<< "$line"); scns=$(cut -f9 <<< "$line")
+	boottimeout=$(cut -f4 <<< "$line"); scns=$(cut -f8 <<< "$line")
 	log=$out/console-$n.log
 	declare -A groups=([k]=" $scns")
 	key=k
