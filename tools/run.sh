@@ -158,6 +158,9 @@ else
 	fi
 fi
 
+# The results need Python 3 (tools/sst, standard library only).
+command -v python3 > /dev/null || die "python3 is needed for the results: apt-get install python3"
+
 out=${out:-$SST_TOP/results/run-$(date +%Y%m%d-%H%M%S)-$kver}
 mkdir -p "$out"
 echo "# results: $out"
