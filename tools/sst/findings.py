@@ -160,6 +160,10 @@ class Findings:
             klass = "mask"
         elif klass == "scenario" and verdict_or_reason == "panic":
             klass = "panic"
+        elif klass == "scenario" and verdict_or_reason == "timeout":
+            # The kernel stopped answering inside the scenario: the
+            # class of a DMA call that never returns.
+            klass = "hang"
         elif klass == "kernel_log" and "Kernel panic" in (verdict_or_reason or ""):
             klass = "panic"
         return klass

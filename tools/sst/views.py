@@ -168,16 +168,22 @@ def scenario_cell(s):
     return v
 
 
+# What a dying or hung kernel prints: panics, oopses, BUGs (a soft
+# lockup is "BUG: soft lockup"), RCU stalls and hung tasks.
+DYING_RE = re.compile(r"Kernel panic|BUG:|Oops:|rcu: INFO: .*detected stalls|"
+                      r"blocked for more than [0-9]+ seconds")
+
+
 def _first_splat(run, scenario):
-    """The first panic, oops or BUG line the console shows after SCENARIO
-    began (a hang shows as "BUG: soft lockup"), without its time stamp."""
+    """The first line of a dying or hung kernel the console shows after
+    SCENARIO began, without its time stamp."""
     s = run.scenario(scenario)
     if s is None or s.boot is None:
         return ""
     con = s.boot.load()
     begin = con.scenario_begin.get(scenario, -1)
-    for i, line in con.panic_lines:
-        if i > begin:
+    for line in con.lines[begin + 1:]:
+        if DYING_RE.search(line):
             return clean(re.sub(r"^\[[^]]*\] ", "", line))
     return ""
 
