@@ -248,7 +248,6 @@ def build_run(kver, boots, scenario_names, kdir="", out="", host=False,
         s = Scenario(name, top)
         run.scenarios.append(s)
         by_name[name] = s
-    extra = []
     for boot in boots:
         con = boot.load()
         if run.upstream is None:
@@ -260,9 +259,9 @@ def build_run(kver, boots, scenario_names, kdir="", out="", host=False,
         for name in boot.scenarios:
             s = by_name.get(name)
             if s is None:
-                s = Scenario(name, top)
-                by_name[name] = s
-                extra.append(s)
+                # Booted but not asked for: its files and results.txt lines
+                # are kept, the report, KTAP and JSON leave it out.
+                s = by_name[name] = Scenario(name, top)
             s.boot = boot
             s.seconds = con.scenario_seconds(name)
             s.checks = [c for c in results if c.scenario == name]

@@ -157,15 +157,18 @@ SCREEN_FIXES = 3
 
 
 def scenario_cell(s):
-    """A scenario's verdict on the screen: pass, skip, FAIL, xfail (every
-    failure explained by a known finding), HANG, PANIC."""
+    """A scenario's verdict on the screen, in tools/matrix.sh's words:
+    pass, skip, FAIL, HANG, PANIC, and xfail, xhang, xpanic when a known
+    finding explains every failure."""
+    known = all(c.finding is not None for c in s.checks if c.failed)
     if s.unfinished:
         stop = [c for c in s.checks if c.name == "scenario"][-1]
-        return {"timeout": "HANG", "panic": "PANIC"}.get(stop.verdict, "FAIL")
-    v = s.verdict
-    if v == "fail":
-        return "xfail" if all(c.finding is not None for c in s.checks if c.failed) else "FAIL"
-    return v
+        v = {"timeout": "hang", "panic": "panic"}.get(stop.verdict, "fail")
+    elif s.verdict == "fail":
+        v = "fail"
+    else:
+        return s.verdict
+    return "x" + v if known else v.upper()
 
 
 # What a dying or hung kernel prints: panics, oopses, BUGs (a soft
@@ -207,7 +210,7 @@ def screen(run, files=True):
             _plural(len(s.checks), "check"), cn["pass"], cn["fail"], cn["skip"])
         if not s.checks:
             what = "no results"
-        o.append("  %-5s %-*s %7s  %s" % (scenario_cell(s), w, clean(s.name),
+        o.append("  %-6s %-*s %7s  %s" % (scenario_cell(s), w, clean(s.name),
                                            _secs(s.seconds), what))
     fails = [c for c in run.checks() if c.failed]
     hidden = 0  # fixes of a failure's class left out: the kernel has them
