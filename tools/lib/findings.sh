@@ -4,7 +4,8 @@
 # Expected findings (findings/known.tsv): kernel bugs the tests found in
 # stock kernels, proven and written up. Sourced by tools/test.sh and
 # tools/harden.sh; defines sst_finding_* and SST_SPLAT_RE. tools/run.sh's
-# results (log checks, findings, fingerprints) are tools/sst/findings.py.
+# results (log checks, findings, fingerprints, fixed.tsv) are
+# tools/sst/findings.py and tools/sst/model.py.
 
 SST_FINDINGS=${SST_FINDINGS:-$SST_TOP/findings/known.tsv}
 
@@ -34,20 +35,6 @@ sst_finding_log_regex() {
 		[[ $1 == $kglob ]] && out+="${out:+|}$re"
 	done < "$SST_FINDINGS"
 	echo "$out"
-}
-
-# sst_findings_fixed KVER CHECKS_TSV: the known findings of KVER that this
-# run no longer sees: a check a row names for this kernel passed. Printed
-# as "SCENARIO<TAB>CHECK<TAB>FINDING", so a kernel that took the fix is
-# reported as fixed rather than silently passing. Scenario-level rows
-# (the hang or panic itself) have no pass line; the checks beside them do.
-sst_findings_fixed() {
-	local s check verdict _ finding
-	while IFS=$'\t' read -r s check verdict _; do
-		[ "$verdict" = pass ] || continue
-		finding=$(sst_finding_for "$1" "$s: $check") || continue
-		printf '%s\t%s\t%s\n' "$s" "$check" "${finding%%:*}"
-	done < "$2"
 }
 
 # Kernel log lines that open a splat: any of them fails a run.

@@ -46,7 +46,16 @@ def report(run):
     n = run.counts()
     o.append("verdict: %s (%d passed, %d failed, %d skipped)" % (
         run.verdict, n["pass"], n["fail"], n["skip"]))
+    o.extend("fixed here: %s (findings/known.tsv expects %s: %s to fail on %s; it passed)"
+             % (f.id, clean(sc), clean(ch), clean(run.kver)) for sc, ch, f in run.fixed)
     return "\n".join(o) + "\n"
+
+
+def fixed_tsv(run):
+    """fixed.tsv (for tools/matrix.sh's "fixed" cell): scenario, check,
+    finding id of each check a known finding of this kernel expects to
+    fail that passed."""
+    return "".join("%s\t%s\t%s\n" % (clean(sc), clean(ch), f.id) for sc, ch, f in run.fixed)
 
 
 def ktap(run):
@@ -125,6 +134,8 @@ def summary(run):
         "passed": n["pass"], "failed": n["fail"], "skipped": n["skip"],
         "verdict": run.verdict,
         "known_findings": run.known_findings(),
+        "fixed_here": [{"scenario": clean(sc), "check": clean(ch), "finding": f.id}
+                       for sc, ch, f in run.fixed],
     }
 
 
@@ -246,6 +257,12 @@ def screen(run, files=True):
     o.append("")
     o.append("verdict: %s (%d passed, %d failed, %d skipped)" % (
         run.verdict, n["pass"], n["fail"], n["skip"]))
+    fixed = {}
+    for sc, ch, f in run.fixed:
+        fixed.setdefault(f.id, []).append("%s: %s" % (clean(sc), clean(ch)))
+    for fid, checks in fixed.items():
+        o.append("fixed here: %s (expected to fail here, passed: %s%s)" % (
+            fid, ", ".join(checks[:3]), " and %d more" % (len(checks) - 3) if len(checks) > 3 else ""))
     known = run.known_findings()
     if known:
         o.append("known kernel bugs: %s (%s)" % (", ".join(known),
@@ -260,9 +277,10 @@ def screen(run, files=True):
 
 
 def write_all(run):
-    """report.txt, results.ktap, summary.json and checks.tsv in run.out."""
+    """report.txt, results.ktap, summary.json, checks.tsv and fixed.tsv in
+    run.out."""
     for name, text in (("report.txt", report(run)), ("results.ktap", ktap(run)),
                        ("summary.json", summary_json(run)),
-                       ("checks.tsv", checks_tsv(run))):
+                       ("checks.tsv", checks_tsv(run)), ("fixed.tsv", fixed_tsv(run))):
         with open(os.path.join(run.out, name), "w", encoding="utf-8") as f:
             f.write(text)

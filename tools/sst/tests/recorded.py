@@ -38,8 +38,8 @@ KERNELS = {
 }
 
 
-def findings():
-    return Findings(known=os.path.join(TOP, "findings", "known.tsv"),
+def findings(known=None):
+    return Findings(known=known or os.path.join(TOP, "findings", "known.tsv"),
                     fingerprints=os.path.join(TOP, "findings", "fingerprints.tsv"))
 
 
@@ -65,7 +65,7 @@ class RunDir:
     """A temporary results folder holding one recorded run, its model
     built and its files written, as tools/run.sh would leave them."""
 
-    def __init__(self, name):
+    def __init__(self, name, known=None):
         self.name = name
         self.tmp = tempfile.TemporaryDirectory(prefix="sst-test-")
         self.out = self.tmp.name
@@ -73,7 +73,7 @@ class RunDir:
         kver, scns = KERNELS[name]
         self.run = model.build_run(kver, model.read_boots(self.out), scns,
                                    kdir="/lib/modules/%s/build" % kver,
-                                   out=self.out, findings=findings(), top=TOP)
+                                   out=self.out, findings=findings(known), top=TOP)
 
     def write(self):
         from sst import views

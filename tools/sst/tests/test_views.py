@@ -4,6 +4,7 @@ the files the guest sent, the one-screen summary) on recorded runs,
 against what main's bash report code wrote for the same consoles."""
 
 import json
+import os
 import re
 import unittest
 
@@ -221,6 +222,42 @@ class FixesOfThisKernel(unittest.TestCase):
         fixes = d["scenarios"][0]["checks"][1]["fixes"]
         self.assertEqual([(f["commit"], f["this_kernel"]) for f in fixes],
                          [("e8068f2d756d", "lacks"), ("5f89468e2f06", "has")])
+
+
+class FixedHere(unittest.TestCase):
+    """A check a known finding of this kernel expects to fail that passed:
+    fixed.tsv (tools/matrix.sh's "fixed" cell), the report, the screen."""
+
+    def test_against_bash(self):
+        # The 6.12 default set with 6.1's findings claimed for 6.12: what
+        # sst_findings_fixed (tools/lib/findings.sh, main 33572ec) printed
+        # for the same checks.tsv and table.
+        known = os.path.join(recorded.DATA, "top-fixed", "known.tsv")
+        r = recorded.RunDir("612-default-set", known=known).write()
+        self.addCleanup(r.close)
+        want = recorded.expected("612-default-set", "fixed-with-6.1-rows.tsv", r.out)
+        self.assertEqual(r.read("fixed.tsv"), want)
+        report = r.read("report.txt").decode().splitlines()
+        rows = [l.split("\t") for l in want.decode().splitlines()]
+        self.assertEqual(report[-len(rows):], [
+            "fixed here: %s (findings/known.tsv expects %s: %s to fail on "
+            "6.12.117+deb12-amd64; it passed)" % (f, sc, ch) for sc, ch, f in rows])
+        screen = views.screen(r.run)
+        self.assertIn("fixed here: 6.1-swiotlb-partial-sync (expected to fail here, passed: "
+                      "edu-partial-sync: edu1.data, edu-partial-sync: fake1.data, "
+                      "edu-partial-sync: kernel_log and 1 more)", screen)
+        self.assertEqual(len(json.loads(r.read("summary.json"))["fixed_here"]), len(rows))
+
+    def test_not_fixed_where_it_failed(self):
+        # find-slots-hang on 6.1: the first storm's hang check passes, the
+        # second storm hangs the kernel; the finding is not fixed.
+        r = recorded.RunDir("61-hang").write()
+        self.addCleanup(r.close)
+        s = r.run.scenario("find-slots-hang")
+        self.assertIn(("hang0.hang", "pass"), [(c.name, c.verdict) for c in s.checks])
+        self.assertEqual(r.run.fixed, [])
+        self.assertEqual(r.read("fixed.tsv"), b"")
+        self.assertNotIn(b"fixed here", r.read("report.txt"))
 
 
 class BadBytes(unittest.TestCase):
