@@ -1,8 +1,11 @@
-# purpose: field report 001: nvme (min_align_mask 0xfff) under swiotlb=force keeps page offsets and data for every offset of a page, sizes across slot and page boundaries, single, page and scatter-gather maps
+# purpose: field report 001: nvme (min_align_mask 0xfff) under swiotlb=force keeps page offsets and data for every offset of a page, sizes across slot and page boundaries, single, page and scatter-gather maps; partial reads keep the rest of the buffer (stale), sync_for_device keeps what the device wrote, and a map of exactly dma_max_mapping_size() succeeds
 # field-report: nvme-swiotlb-min-align-mask-backport.txt
 # append: swiotlb=force
 # mem: 2G
 # requires: swiotlb=force
+# proves: stale bug=1
+# proves: sync_for_device bug=2
+# proves: max_mapping bug=4
 # default: yes
 # What broke mkfs.xfs: the NVMe PRP format carries the page offset in the
 # address, so a bounce slot must keep (dma ^ phys) & 0xfff == 0. Sizes up to
@@ -11,4 +14,14 @@
 scn_device nvme0 "profile=nvme" &&
 scn_storm nvme0 "threads=2 iterations=4096 size_min=1 size_max=20000 offset=sweep offset_step=8 dir=all" &&
 scn_storm nvme0 "op=map_sg segs=16 threads=2 iterations=256 size_min=1 size_max=8192 offset=random dir=all" &&
+# What a real nvme does besides: reads that fill only part of the buffer
+# (stale: CVE-2022-0854), sync_for_device before handing a read buffer back
+# to the device (it must not undo what the device wrote: ath9k, 5.18), and
+# I/O split at exactly dma_max_mapping_size() (which must hold back what
+# min_align_mask costs, v5.16). Offsets below 2 KiB only for the largest
+# maps: at bit 11 an unsatisfiable one never returns on 5.10 and 6.1
+# (findings/6.1-swiotlb-find-slots-hang.md), which find-slots-hang shows.
+scn_storm nvme0 "op=map_single threads=2 iterations=256 size_min=16 size_max=8192 dir=from,bidi partial=1" &&
+scn_storm nvme0 "op=map_single threads=2 iterations=256 size_min=16 size_max=8192 dir=from sync=whole" &&
+scn_storm nvme0 "op=max_size threads=1 iterations=32 offset=sweep offset_step=64" &&
 scn_expect_key nvme0 stats bounce_mechanism 'force*' "every mapping bounced because of swiotlb=force"
