@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
 done
 
 stock_kernel() { # SERIES: Debian's stock image of that series
-	ls /boot/vmlinuz-"$1".* 2>/dev/null | sort -V | tail -n 1
+	{ ls /boot/vmlinuz-"$1".* 2>/dev/null || true; } | sort -V | tail -n 1
 }
 
 # Debian's stock kernel of a series not in /boot: "IMAGE KDIR" from
