@@ -397,6 +397,11 @@ rm -rf -- "$FRAG_DIR"
 mkdir -p -- "$FRAG_DIR"
 MERGE=("$FRAG_DIR/00-qemu.config")
 cp -- "$BASE_FRAGMENT" "${MERGE[0]}"
+# What one series needs on top (tools/kconfig/qemu-V.config, if any).
+if [[ -f $KCONFIG_DIR/qemu-$VERSION.config ]]; then
+	cp -- "$KCONFIG_DIR/qemu-$VERSION.config" "$FRAG_DIR/00-qemu-$VERSION.config"
+	MERGE+=("$FRAG_DIR/00-qemu-$VERSION.config")
+fi
 i=1
 for f in "${FRAGMENT_FILES[@]}"; do
 	dst=$(printf '%s/%02d-%s.config' "$FRAG_DIR" "$i" "$(stem "$f")")
