@@ -41,7 +41,8 @@ tools/prove-checks.sh for 6.1 and 6.12: every check seen failing on a kernel
 with the bug (built from linux-source, about 6 minutes each the first time)
 and passing on the stock kernel. SST_PROVE_VERSIONS (default "6.1 6.12")
 names the lines proven; 5.10 and 7.2 are opt-in (their stock kernels and
-linux-source come from tools/sst/debian.py; about 45 minutes each here).
+linux-source come from tools/sst/debian.py; measured here, 7.2: 22 min
+to build its bug kernel and 21 min of boots; 5.10 about the same).
 EOF
 }
 
