@@ -24,12 +24,15 @@ Build a small x86_64 QEMU kernel (tinyconfig + tools/kconfig/qemu.config)
 from a Debian linux-source tarball, optionally with patches applied.
 
 Options:
-  --version V        kernel series, 6.1 (default) or 6.12
+  --version V        kernel series: 6.1 (default), 6.12, 5.10 or 7.2
   --source PATH      kernel source: a tarball (extracted once into the cache)
                      or an unpacked, clean source directory (used read-only).
                      Default: /usr/src/linux-source-V.tar.xz (the Debian
                      package linux-source-V is installed if missing and we
-                     are root on Debian)
+                     are root on Debian); for a series this system's apt
+                     does not serve (5.10, 7.2), the linux-source-V of the
+                     kernel Debian serves, fetched by tools/sst/debian.py
+                     (private apt configuration, cached)
   --patch FILE       apply FILE with 'patch -p1' (repeatable, applied in
                      order; a directory means all its *.patch files, sorted)
   --config FRAGMENT  extra Kconfig fragment merged after qemu.config
@@ -104,8 +107,8 @@ done
 
 [[ $VERSION =~ ^[0-9]+\.[0-9]+$ ]] || die "bad --version '$VERSION' (expected e.g. 6.1 or 6.12)"
 case $VERSION in
-6.1 | 6.12) ;;
-*) log "warning: version $VERSION is untested (supported: 6.1, 6.12)" ;;
+5.10 | 6.1 | 6.12 | 7.2) ;;
+*) log "warning: version $VERSION is untested (supported: 5.10, 6.1, 6.12, 7.2)" ;;
 esac
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "bad -j value '$JOBS'"
 
@@ -185,9 +188,31 @@ trap 'exit 130' INT TERM
 
 DEFAULT_TARBALL=/usr/src/linux-source-$VERSION.tar.xz
 
+# Does this system's apt have a candidate for package $1?
+apt_serves() {
+	command -v apt-cache >/dev/null || return 1
+	apt-cache policy "$1" 2>/dev/null | grep -q '^ *Candidate: [^(]'
+}
+
+# The linux-source of the kernel Debian serves for $VERSION, from any suite,
+# through tools/sst/debian.py (never the system's apt sources). Sets SOURCE.
+debian_source() {
+	local out
+	log "linux-source-$VERSION is not in this system's apt; fetching it with tools/sst/debian.py"
+	out=$(cd -- "$SCRIPT_DIR" && SST_CACHE=$SST_CACHE python3 -m sst.debian source "$VERSION") ||
+		die "tools/sst/debian.py could not fetch linux-source-$VERSION"
+	SOURCE=$(sed -n 's/^source: //p' <<<"$out")
+	[[ -n $SOURCE && -e $SOURCE ]] || die "tools/sst/debian.py named no source for $VERSION"
+	log "source: $SOURCE ($(sed -n 's/^version: //p' <<<"$out"), $(sed -n 's/^suite: //p' <<<"$out"))"
+}
+
 ensure_default_tarball() {
-	[[ -f $DEFAULT_TARBALL ]] && return 0
+	[[ -f $DEFAULT_TARBALL ]] && { SOURCE=$DEFAULT_TARBALL; return 0; }
 	local pkg=linux-source-$VERSION
+	if ! apt_serves "$pkg"; then
+		debian_source
+		return 0
+	fi
 	if [[ $(id -u) -eq 0 && -f /etc/debian_version ]] && command -v apt-get >/dev/null; then
 		log "$DEFAULT_TARBALL missing, installing Debian package $pkg"
 		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y "$pkg" >&2; then
@@ -196,6 +221,7 @@ ensure_default_tarball() {
 				die "could not install $pkg"
 		fi
 		[[ -f $DEFAULT_TARBALL ]] || die "$pkg installed but $DEFAULT_TARBALL still missing"
+		SOURCE=$DEFAULT_TARBALL
 	else
 		die "$DEFAULT_TARBALL not found.
   install it as root with: apt-get install $pkg
@@ -239,7 +265,6 @@ check_version() {
 mkdir -p -- "$SST_CACHE/src"
 if [[ -z $SOURCE ]]; then
 	ensure_default_tarball
-	SOURCE=$DEFAULT_TARBALL
 fi
 [[ -e $SOURCE ]] || die "source not found: $SOURCE"
 
@@ -372,6 +397,11 @@ rm -rf -- "$FRAG_DIR"
 mkdir -p -- "$FRAG_DIR"
 MERGE=("$FRAG_DIR/00-qemu.config")
 cp -- "$BASE_FRAGMENT" "${MERGE[0]}"
+# What one series needs on top (tools/kconfig/qemu-V.config, if any).
+if [[ -f $KCONFIG_DIR/qemu-$VERSION.config ]]; then
+	cp -- "$KCONFIG_DIR/qemu-$VERSION.config" "$FRAG_DIR/00-qemu-$VERSION.config"
+	MERGE+=("$FRAG_DIR/00-qemu-$VERSION.config")
+fi
 i=1
 for f in "${FRAGMENT_FILES[@]}"; do
 	dst=$(printf '%s/%02d-%s.config' "$FRAG_DIR" "$i" "$(stem "$f")")

@@ -4,10 +4,12 @@
 # Shows every check failing on a kernel that has the bug and passing on one
 # that does not. Each scenarios/check-*.sh names what it proves:
 #   # proves: CHECK bug=N          bit N of swiotlb_bug= on the bug-switches
-#                                  kernel (patches/bugs/V/bug-switches.patch)
+#                                  kernel (patches/bugs/V/bug-switches.patch),
+#                                  where that patch declares "bit N"
 #   # proves: CHECK finding=NAME   a stock-kernel bug in findings/: fails on
 #                                  the Debian kernel it names, passes on the
-#                                  newer one
+#                                  newer one; used for the series it names,
+#                                  when no bug line of the check applies
 # Prints a table; exits 0 when every proof held.
 set -euo pipefail
 
@@ -17,21 +19,24 @@ SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
 	cat <<EOF
-usage: tools/prove-checks.sh [--version 6.1|6.12] [--bug-kernel IMAGE --bug-kdir DIR]
-                             [--clean-kernel IMAGE] [--out DIR] [CHECK...]
+usage: tools/prove-checks.sh [--version 5.10|6.1|6.12|7.2] [--bug-kernel IMAGE --bug-kdir DIR]
+                             [--clean-kernel IMAGE [--clean-kdir DIR]] [--out DIR] [CHECK...]
 
 Builds the bug-switches kernel with tools/build-kernel.sh unless given. The
-clean kernel defaults to Debian's stock kernel of the same series.
+clean kernel defaults to Debian's stock kernel of the same series: the one
+in /boot, else (5.10, 7.2) the one Debian serves, fetched with its build
+tree by tools/sst/debian.py (never installed).
 EOF
 }
 
-version=6.1 bugk= bugkdir= cleank= out= only=()
+version=6.1 bugk= bugkdir= cleank= cleankdir= out= only=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--version) version=${2:?}; shift ;;
 	--bug-kernel) bugk=${2:?}; shift ;;
 	--bug-kdir) bugkdir=${2:?}; shift ;;
 	--clean-kernel) cleank=${2:?}; shift ;;
+	--clean-kdir) cleankdir=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	-*) usage >&2; exit 3 ;;
@@ -41,23 +46,37 @@ while [ $# -gt 0 ]; do
 done
 
 stock_kernel() { # SERIES: Debian's stock image of that series
-	ls /boot/vmlinuz-"$1".* 2>/dev/null | sort -V | tail -n 1
+	{ ls /boot/vmlinuz-"$1".* 2>/dev/null || true; } | sort -V | tail -n 1
 }
 
+# Debian's stock kernel of a series not in /boot: "IMAGE KDIR" from
+# tools/sst/debian.py (cached under $SST_CACHE/debian).
+debian_kernel() {
+	local f
+	f=$(cd "$SST_TOP/tools" && python3 -m sst.debian fetch "$1") || return 1
+	printf '%s %s\n' "$(sed -n 's/^kernel: //p' <<< "$f")" "$(sed -n 's/^kdir: //p' <<< "$f")"
+}
+
+patch=$SST_TOP/patches/bugs/$version/bug-switches.patch
+# has_bit N: the version's bug-switches patch puts back bug bit N.
+has_bit() { [ -f "$patch" ] && grep -qE "^  bit $1 " "$patch"; }
+
 if [ -z "$bugk" ]; then
-	patch=$SST_TOP/patches/bugs/$version/bug-switches.patch
 	[ -f "$patch" ] || { echo "no $patch" >&2; exit 3; }
 	build=$("$SST_TOP/tools/build-kernel.sh" --version "$version" --patch "$patch")
 	bugk=$(sed -n 's/^kernel: //p' <<< "$build")
 	bugkdir=$(sed -n 's/^kdir: //p' <<< "$build")
 fi
 cleank=${cleank:-$(stock_kernel "$version")}
-[ -n "$cleank" ] || { echo "no stock $version kernel in /boot (apt-get install linux-image-...)" >&2; exit 3; }
+if [ -z "$cleank" ]; then
+	read -r cleank cleankdir < <(debian_kernel "$version") || true
+fi
+[ -n "$cleank" ] || { echo "no stock $version kernel in /boot nor from Debian (tools/sst/debian.py fetch $version)" >&2; exit 3; }
 out=${out:-$SST_TOP/results/prove-$version-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 echo "# results: $out"
 echo "# bug kernel: $bugk"
-echo "# clean kernel: $cleank"
+echo "# clean kernel: $cleank${cleankdir:+ (kdir $cleankdir)}"
 
 # verdict_of RESULTS CHECK: fail, pass, panic, timeout or missing.
 verdict_of() {
@@ -92,18 +111,34 @@ run_one() { # TAG KERNEL KDIR APPEND SCENARIO -> results.txt path
 rows=() bad=0
 for f in "$SST_TOP"/scenarios/check-*.sh; do
 	s=$(basename "$f" .sh)
+	proofs=$(sed -n 's/^# proves: //p' "$f")
 	while read -r check how; do
+		[ -n "$check" ] || continue
 		[ ${#only[@]} = 0 ] || [[ " ${only[*]} " == *" $check "* ]] || continue
 		case $how in
 		bug=*)
 			bit=${how#bug=}
+			if ! has_bit "$bit"; then
+				echo "# $check: $s: bit $bit is not in $version's bug-switches patch"
+				continue
+			fi
 			with_k=$bugk with_kd=$bugkdir with_app="swiotlb_bug=$((1 << bit))"
-			without_k=$cleank without_kd= without_app=
+			without_k=$cleank without_kd=$cleankdir without_app=
 			what="bug-switches bit $bit"
 			;;
 		finding=*)
 			name=${how#finding=}
 			series=${name%%-*}
+			# A bug bit of this version proves the check instead.
+			used=0
+			while read -r c2 h2; do
+				[ "$c2" = "$check" ] && [[ $h2 == bug=* ]] && has_bit "${h2#bug=}" && used=1
+			done <<< "$proofs"
+			[ $used = 0 ] || continue
+			if [ "$series" != "$version" ]; then
+				echo "# $check: $s: findings/$name.md is a $series finding, not $version's"
+				continue
+			fi
 			with_k=$(stock_kernel "$series") with_kd= with_app=
 			newer=$(ls /boot/vmlinuz-* | sort -V | tail -n 1)
 			without_k=$newer without_kd= without_app=
@@ -123,7 +158,7 @@ for f in "$SST_TOP"/scenarios/check-*.sh; do
 			bad=1
 		fi
 		rows+=("$(printf '%-16s %-26s %-9s %-9s %s  (%s)' "$check" "$s" "$vwo" "$vw" "$res" "$what")")
-	done < <(sed -n 's/^# proves: //p' "$f")
+	done <<< "$proofs"
 done
 
 echo

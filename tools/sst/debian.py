@@ -599,6 +599,46 @@ class Fetcher:
             f.write("CC=gcc\nKERNELRELEASE=%s\n" % k.release)
         return build
 
+    def source(self, k):
+        """A clean linux-source tree or tarball of kernel K's version.
+
+        A tree already unpacked for K's build (7.2's) is used as it is:
+        its builds are O= builds, so it stays clean. Otherwise
+        linux-source-X.Y of K's version is downloaded and its tarball kept
+        in the cache. Returns the path.
+        """
+        ser = series(k.version)
+        base = os.path.join(self.cache, "debian")
+        final = os.path.join(base, "%s-%s" % (k.version.replace("~", "_"), ARCH))
+        tree = os.path.join(final, "src")
+        if (os.path.exists(os.path.join(final, "done")) and
+                os.path.isfile(os.path.join(tree, "Makefile")) and
+                not os.path.exists(os.path.join(tree, ".config")) and
+                not os.path.exists(os.path.join(tree, "include", "config"))):
+            return tree
+        dest = os.path.join(base, "source-%s" % k.version.replace("~", "_"))
+        tarball = os.path.join(dest, "linux-source-%s.tar.xz" % ser)
+        if os.path.exists(tarball):
+            return tarball
+        os.makedirs(base, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=".part-", dir=base)
+        try:
+            dl = os.path.join(tmp, "debs")
+            os.makedirs(dl)
+            unpack(self._download(["linux-source-" + ser], k.version, dl),
+                   os.path.join(tmp, "srcpkg"), self.run)
+            found = glob.glob(os.path.join(tmp, "srcpkg/usr/src/linux-source-%s.tar.xz" % ser))
+            if not found:
+                raise Error("linux-source-%s %s has no .tar.xz tarball" % (ser, k.version))
+            os.makedirs(os.path.join(tmp, "out"))
+            os.rename(found[0], os.path.join(tmp, "out", os.path.basename(tarball)))
+            if os.path.exists(dest):
+                shutil.rmtree(dest)
+            os.rename(os.path.join(tmp, "out"), dest)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return tarball
+
     def _sh(self, argv, what):
         p = self.run(argv, capture_output=True, text=True)
         if p.returncode != 0:
@@ -609,7 +649,9 @@ class Fetcher:
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="debian-kernel",
                                  description="Fetch Debian kernels for swiotlb_stress.")
-    ap.add_argument("cmd", choices=("resolve", "fetch"))
+    ap.add_argument("cmd", choices=("resolve", "fetch", "source"),
+                    help="source: print 'source: PATH', a clean linux-source "
+                    "tree or tarball of the kernel's version")
     ap.add_argument("spec")
     ap.add_argument("--cache", default=os.environ.get("SST_CACHE", "/var/tmp/swiotlb_stress"))
     ap.add_argument("--refresh", action="store_true", help="update the package lists now")
@@ -623,6 +665,13 @@ def main(argv=None):
         return 3
     fetched = 0
     for k in kernels:
+        if a.cmd == "source":
+            try:
+                print("source: %s\nversion: %s\nsuite: %s\n" % (f.source(k), k.version, k.suite))
+            except Error as e:
+                print("debian:%s: %s" % (k.version, e), file=sys.stderr)
+                return 3
+            continue
         if a.cmd != "fetch":
             print("version: %s\nsuite: %s\n" % (k.version, k.suite))
             continue
