@@ -1037,12 +1037,17 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 	struct sstress_stats *tot;
 	struct sstress_run *run;
 	enum sstress_run_state state;
-	u64 progress = 0, end_ns = 0, now = ktime_get_ns();
+	u64 progress = 0, end_ns = 0, now;
 	unsigned int i, finished = 0;
 	bool hung = false;
 
 	tot = kvmalloc(sizeof(*tot), GFP_KERNEL);
 	mutex_lock(&sd->lock);
+	/*
+	 * Read once the lock is held, so that the run's start and stop
+	 * stamps, taken under it, are never later than @now.
+	 */
+	now = ktime_get_ns();
 	run = sd->run;
 	state = sstress_run_state(sd);
 	seq_printf(m, "version: %d\n", SSTRESS_REPORT_VERSION);
@@ -1058,7 +1063,11 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 		u64 op_start = READ_ONCE(t->op_start_ns);
 
 		progress += READ_ONCE(t->progress);
-		if (state == SSTRESS_RUN_RUNNING && op_start &&
+		/*
+		 * A thread stamps its calls without the lock: one that began
+		 * after @now was read is younger than nothing, not a hang.
+		 */
+		if (state == SSTRESS_RUN_RUNNING && op_start && op_start < now &&
 		    now - op_start > (u64)run->spec.hang_ms * NSEC_PER_MSEC) {
 			seq_printf(m, "hang_thread_%u_ms: %llu\n", i,
 				   (now - op_start) / NSEC_PER_MSEC);
@@ -1081,7 +1090,9 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "threads: %u\n", run->nthreads);
 	seq_printf(m, "threads_finished: %u\n", finished);
 	seq_printf(m, "iterations: %llu\n", progress);
-	seq_printf(m, "elapsed_ms: %llu\n", (end_ns - run->start_ns) / NSEC_PER_MSEC);
+	seq_printf(m, "elapsed_ms: %llu\n",
+		   end_ns > run->start_ns ?
+		   (end_ns - run->start_ns) / NSEC_PER_MSEC : 0);
 	seq_printf(m, "run_memory_bytes: %llu\n", sstress_run_memory(&run->spec));
 	seq_printf(m, "run_memory_limit: %u\n", SSTRESS_MAX_RUN_MEMORY);
 	if (state == SSTRESS_RUN_RUNNING && !hung) {
