@@ -566,10 +566,7 @@ static ssize_t sstress_run_write(struct file *file, const char __user *ubuf,
 		return PTR_ERR(line);
 	cmd = strim(line);
 	if (!strcmp(cmd, "stop")) {
-		mutex_lock(&sd->lock);
-		sstress_run_stop(sd);
-		mutex_unlock(&sd->lock);
-		ret = 0;
+		ret = sstress_run_stop(sd);
 	} else {
 		ret = sstress_spec_parse(sd, cmd, &spec);
 		if (!ret)

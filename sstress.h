@@ -266,8 +266,9 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec);
 void sstress_run_spec_show(struct seq_file *m, struct sstress_dev *sd);
 int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *spec);
-void sstress_run_stop(struct sstress_dev *sd);
+int sstress_run_stop(struct sstress_dev *sd);
 void sstress_run_free(struct sstress_dev *sd);
+unsigned int sstress_run_live(struct sstress_dev *sd);
 enum sstress_run_state sstress_run_state(struct sstress_dev *sd);
 void sstress_run_report(struct seq_file *m, struct sstress_dev *sd);
 
@@ -384,12 +385,17 @@ struct sstress_dev {
 	struct dentry *debugfs;
 
 	/*
-	 * Serializes run start/stop/free and report reads against each
-	 * other; protects @run and the run's state. Never held while
-	 * waiting for debugfs removal.
+	 * Protects @run and the run's state; taken by reports, so held only
+	 * for moments: never while waiting for threads or debugfs removal.
 	 */
 	struct mutex lock;
 	struct sstress_run *run;
+	/*
+	 * Serializes starting, stopping and freeing the run, and keeps it
+	 * from being freed while held; the waits for its threads happen
+	 * under it alone. Taken before @lock.
+	 */
+	struct mutex stop_lock;
 };
 
 static inline struct sstress_dev *to_sstress_dev(struct device *dev)

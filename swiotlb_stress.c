@@ -37,6 +37,7 @@ static void sstress_dev_release(struct device *dev)
 	if (sd->edu)
 		sstress_edu_unbind(sd);
 	mutex_destroy(&sd->lock);
+	mutex_destroy(&sd->stop_lock);
 	kfree(sd);
 }
 
@@ -137,6 +138,7 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 
 	strscpy(sd->name, opts->name, sizeof(sd->name));
 	mutex_init(&sd->lock);
+	mutex_init(&sd->stop_lock);
 	INIT_LIST_HEAD(&sd->node);
 
 	device_initialize(&sd->dev);
@@ -217,10 +219,8 @@ static void sstress_dev_teardown(struct sstress_dev *sd)
 {
 	/* Waits for control-file calls in flight on this device. */
 	sstress_ctl_dev_remove(sd);
-	mutex_lock(&sd->lock);
-	sstress_run_stop(sd);
+	/* Waits for every thread: a DMA call that never returns stops here. */
 	sstress_run_free(sd);
-	mutex_unlock(&sd->lock);
 	device_del(&sd->dev);
 }
 
@@ -242,6 +242,14 @@ int sstress_dev_destroy(const char *name)
 		mutex_unlock(&sd->lock);
 		mutex_unlock(&sstress_devices_lock);
 		sstress_reject("del_device: '%s' is running; write 'stop' to its run file first",
+			       name);
+		return -EBUSY;
+	}
+	/* Teardown would wait for it with the name held: refuse instead. */
+	if (sstress_run_live(sd)) {
+		mutex_unlock(&sd->lock);
+		mutex_unlock(&sstress_devices_lock);
+		sstress_reject("del_device: '%s' is stopping: a DMA call has not returned",
 			       name);
 		return -EBUSY;
 	}
