@@ -221,7 +221,8 @@ struct sstress_lat {
 	u64 sum_100ns;
 	u64 min;
 	u64 max;
-	u32 hist[SSTRESS_HIST_BUCKETS];
+	/* u64: a u32 bucket wraps in a long run, and so do its percentiles. */
+	u64 hist[SSTRESS_HIST_BUCKETS];
 };
 
 /* Counters of one thread, merged into a run's totals once it has ended. */
