@@ -110,6 +110,24 @@ static const struct bad_write bad_writes[] = {
 	{ "devices/t_nvme/run", "place=moon", EINVAL, "unknown placement" },
 	{ "devices/t_nvme/run", "oversize=2", EINVAL, "oversize not 0/1" },
 	{ "devices/t_nvme/run", "threads=64 size=2097152 oversize=1", EINVAL, "more run memory than allowed" },
+	/* Keys that mean nothing in their context are refused, not ignored. */
+	{ "devices/t_nvme/run", "sync_off=10 sync_len=5", EINVAL, "sync_off/sync_len without sync=range" },
+	{ "devices/t_nvme/run", "sync=whole sync_len=5", EINVAL, "sync_len with sync=whole" },
+	{ "devices/t_nvme/run", "sync=range sync_off=10", EINVAL, "sync_off without sync_len" },
+	{ "devices/t_nvme/run", "op=map_sg sync=range", EINVAL, "sync=range on map_sg (synced whole)" },
+	{ "devices/t_nvme/run", "segs=4", EINVAL, "segs without op=map_sg" },
+	{ "devices/t_nvme/run", "offset=random offset_step=64", EINVAL, "offset_step without offset=sweep" },
+	{ "devices/t_nvme/run", "op=max_size size=4096", EINVAL, "a size for op=max_size" },
+	{ "devices/t_nvme/run", "op=max_size oversize=1", EINVAL, "oversize for op=max_size" },
+	{ "devices/t_nvme/run", "partial=1 dir=to", EINVAL, "partial with no device write" },
+	{ "devices/t_nvme/run", "op=alloc_coherent sync=whole", EINVAL, "sync for alloc_coherent" },
+	{ "devices/t_nvme/run", "op=alloc_coherent partial=1", EINVAL, "partial for alloc_coherent" },
+	{ "devices/t_nvme/run", "op=alloc_coherent dir=to", EINVAL, "dir for alloc_coherent" },
+	{ "devices/t_nvme/run", "op=alloc_coherent offset=64", EINVAL, "offset for alloc_coherent" },
+	{ "devices/t_nvme/run", "op=alloc_coherent place=high", EINVAL, "place for alloc_coherent" },
+	{ "devices/t_nvme/run", "op=alloc_coherent live=8", EINVAL, "live for alloc_coherent" },
+	/* Whole-spec validation: a bad key late in the line leaves the run alone. */
+	{ "devices/t_nvme/run", "threads=2 iterations=5 size=64 seed=7 bogus=1", EINVAL, "a bad last key" },
 };
 
 int main(void)
