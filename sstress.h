@@ -69,6 +69,8 @@ int sstress_profile_apply(struct sstress_dev *sd,
 			  const struct sstress_dev_opts *opts);
 int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 			      const char *source);
+int sstress_dev_set_masks_bits(struct sstress_dev *sd, unsigned int bits,
+			       const char *source);
 
 /* ---- storm engine (storm.c) ---- */
 
@@ -205,6 +207,8 @@ enum sstress_err {
 	SSTRESS_ERR_POOL_FULL,		/* needs bouncing, pool in use */
 	SSTRESS_ERR_ALIGN,		/* min_align_mask leaves no room */
 	SSTRESS_ERR_UNEXPECTED,		/* nothing explains it */
+	/* alloc_coherent: no free memory in reach, as the API allows */
+	SSTRESS_ERR_NO_MEMORY,
 	SSTRESS_NR_ERRS,
 };
 
@@ -303,6 +307,7 @@ void sstress_check_overlap(const struct sstress_ctx *c,
 			   struct sstress_seg **segs, unsigned int n);
 void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 			     phys_addr_t phys, bool pool_busy);
+void sstress_count_alloc_error(const struct sstress_ctx *c, size_t size);
 void sstress_record_failure(const struct sstress_ctx *c,
 			    enum sstress_check check, const struct sstress_seg *s,
 			    u32 at, const u8 *expected, const u8 *seen);

@@ -717,9 +717,7 @@ static void sstress_iter_coherent(struct sstress_thread *t)
 	cpu = dma_alloc_attrs(dev, s->len, &s->dma, GFP_KERNEL | __GFP_NOWARN, 0);
 	sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 	if (!cpu) {
-		t->stats.map_errors++;
-		t->stats.errs[SSTRESS_ERR_UNEXPECTED]++;
-		sstress_record_failure(&c, SSTRESS_CHECK_ERRORS, s, 0, NULL, NULL);
+		sstress_count_alloc_error(&c, s->len);
 		return;
 	}
 	s->cpu = cpu;
@@ -814,6 +812,8 @@ static void sstress_thread_free(struct sstress_thread *t)
 	kfree(t->xfers);
 }
 
+static u64 sstress_run_memory(const struct sstress_spec *spec);
+
 /*
  * A buffer for one region. place=high wants one the device cannot reach
  * directly; when the machine has none, any buffer does and the report's
@@ -826,17 +826,26 @@ static int sstress_region_alloc(struct sstress_thread *t,
 	struct device *dev = t->run->sd->dma_dev;
 	u64 reach = sstress_dev_reach(t->run->sd);
 	struct page *rejected[SSTRESS_PLACE_TRIES];
-	unsigned int nrejected = 0, i;
+	unsigned int nrejected = 0, tries, i;
 	struct page *page;
+	u64 spare;
 
 	rg->order = get_order(sstress_region_bytes(spec));
+	/*
+	 * The buffers set aside while looking count in the run's memory
+	 * limit too: only as many as fit beside what the run holds at most
+	 * (sstress_spec_fit_device() checked that against the limit).
+	 */
+	spare = SSTRESS_MAX_RUN_MEMORY - sstress_run_memory(spec);
+	tries = min_t(u64, SSTRESS_PLACE_TRIES,
+		      div64_u64(spare, PAGE_SIZE << rg->order));
 	for (;;) {
 		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
 				   rg->order);
 		if (!page || spec->place != SSTRESS_PLACE_HIGH ||
 		    sstress_bus_beyond(dev, page_to_phys(page),
 				       PAGE_SIZE << rg->order, reach) ||
-		    nrejected == SSTRESS_PLACE_TRIES)
+		    nrejected == tries)
 			break;
 		rejected[nrejected++] = page;
 	}

@@ -127,6 +127,22 @@ int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 	return 0;
 }
 
+/* Both masks, as a driver's dma_set_mask_and_coherent() sets them. */
+int sstress_dev_set_masks_bits(struct sstress_dev *sd, unsigned int bits,
+			       const char *source)
+{
+	int ret;
+
+	ret = dma_set_mask_and_coherent(sd->dma_dev, DMA_BIT_MASK(bits));
+	if (ret) {
+		sstress_reject("%s: dma_set_mask_and_coherent(%u bits) failed (%d)",
+			       sd->name, bits, ret);
+		return ret;
+	}
+	sd->mask_source = source;
+	return 0;
+}
+
 int sstress_dev_create(const struct sstress_dev_opts *opts)
 {
 	struct sstress_dev *sd;
