@@ -425,7 +425,12 @@ void sstress_ctl_exit(void);
 int sstress_ctl_dev_add(struct sstress_dev *sd);
 void sstress_ctl_dev_remove(struct sstress_dev *sd);
 
-/* Reasons for rejected requests go to the kernel log, one line each. */
-#define sstress_reject(fmt, ...) pr_warn("rejected: " fmt "\n", ##__VA_ARGS__)
+/*
+ * Reasons for rejected requests go to the kernel log, one line each,
+ * rate-limited per call site: a fuzzer must not flood the log, and one
+ * kind of bad input must not hide the reasons for another.
+ */
+#define sstress_reject(fmt, ...) \
+	pr_warn_ratelimited("rejected: " fmt "\n", ##__VA_ARGS__)
 
 #endif /* _SSTRESS_H */

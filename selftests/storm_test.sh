@@ -12,7 +12,7 @@ SST_TEST_NAME=storm_test
 
 sst_require
 ktap_header
-ktap_plan 9
+ktap_plan 10
 
 if sst_cmdline_has swiotlb=force; then forced=1; else forced=0; fi
 memkb=$(sst_mem_kb)
@@ -148,7 +148,21 @@ else
 	fi
 fi
 
-# 8: stop during a run: results stay readable, threads gone.
+# 8: a flood of bad writes does not flood the kernel log.
+before=$(dmesg | grep -c 'swiotlb_stress: rejected:')
+i=0
+while [ $i -lt 300 ]; do
+	printf 'threads=0\n' > "$SST_DIR/devices/s_nvme/run" 2>/dev/null
+	i=$((i + 1))
+done
+n=$(($(dmesg | grep -c 'swiotlb_stress: rejected:') - before))
+if [ "$n" -ge 1 ] && [ "$n" -le 60 ]; then
+	ktap_result pass "300 rejected writes log $n 'rejected:' lines (rate-limited)"
+else
+	ktap_result fail "300 rejected writes are rate-limited in the log" "$n 'rejected:' lines"
+fi
+
+# 9: stop during a run: results stay readable, threads gone.
 sst_start s_nvme "threads=2 duration_ms=60000 size=4096"
 sleep 1
 sst_stop s_nvme
@@ -160,7 +174,7 @@ else
 	ktap_result fail "stop ends a running storm at once" "state $(sst_key "$st" state), $n threads left"
 fi
 
-# 9: rmmod with devices and storms running frees everything.
+# 10: rmmod with devices and storms running frees everything.
 if [ -n "${SST_MODULE:-}" ] && [ -f "$SST_MODULE" ]; then
 	sst_start s_nvme "threads=2 duration_ms=60000 size=4096"
 	sst_start s_c32 "threads=2 duration_ms=60000 size=4096"
