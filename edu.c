@@ -259,6 +259,15 @@ static long sstress_edu_walk(struct sstress_dev *sd, const struct sstress_seg *s
 	return bad;
 }
 
+/* What one device access of @len bytes holds the engine for, about. */
+#define SSTRESS_EDU_DMA_MS	100	/* QEMU's timer per transfer */
+
+unsigned int sstress_edu_access_ms(u32 len)
+{
+	/* Two transfers per chunk: through the device buffer and back. */
+	return DIV_ROUND_UP(len, SSTRESS_EDU_CHUNK) * 2 * SSTRESS_EDU_DMA_MS;
+}
+
 const struct sstress_backend sstress_backend_edu = {
 	.name = "edu",
 	.walk = sstress_edu_walk,

@@ -359,6 +359,14 @@ void sstress_edu_config_show(struct seq_file *m, struct sstress_dev *sd);
  * mapping (IO_TLB_SEGSIZE slots), so op=max_size still fits.
  */
 #define SSTRESS_EDU_MAX_SIZE	(256U << 10)
+/*
+ * A thread waits for the engine (a mutex, uninterruptible) while the other
+ * threads make their device accesses; a run's threads times its longest
+ * access must stay this far under the hung-task timeout (120 s by default
+ * and in tools/kconfig/debug.config), with room for mutex unfairness.
+ */
+#define SSTRESS_EDU_MAX_WAIT_MS	30000U
+unsigned int sstress_edu_access_ms(u32 len);
 
 /* ---- fake devices (swiotlb_stress.c) ---- */
 

@@ -944,6 +944,16 @@ static int sstress_spec_fit_device(struct sstress_dev *sd,
 			       sd->name, spec->size_max, SSTRESS_EDU_MAX_SIZE);
 		return -EINVAL;
 	}
+	/* Threads queue for the one engine: bound how long one waits. */
+	if (sd->edu && spec->verify &&
+	    (u64)spec->threads * sstress_edu_access_ms(spec->size_max) >
+	    SSTRESS_EDU_MAX_WAIT_MS) {
+		sstress_reject("%s: run: %u threads x %u ms edu accesses exceed %u ms engine wait",
+			       sd->name, spec->threads,
+			       sstress_edu_access_ms(spec->size_max),
+			       SSTRESS_EDU_MAX_WAIT_MS);
+		return -EINVAL;
+	}
 	mem = sstress_run_memory(spec);
 	if (mem > SSTRESS_MAX_RUN_MEMORY) {
 		sstress_reject("%s: run: buffers need %llu bytes, the limit is %u",
