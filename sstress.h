@@ -19,7 +19,7 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
-#include "include/uapi/swiotlb_stress.h"
+#include "swiotlb_stress_uapi.h"
 
 struct dentry;
 struct sstress_dev;
