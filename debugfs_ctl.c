@@ -29,6 +29,8 @@
 
 static struct dentry *sstress_root;
 static struct dentry *sstress_devices_dir;
+/* The top-level files, removed before the devices at exit. */
+static struct dentry *sstress_top_files[4];
 
 struct sstress_kv {
 	char *key;
@@ -697,17 +699,37 @@ int sstress_ctl_init(void)
 	}
 	sstress_devices_dir = debugfs_create_dir(SSTRESS_DIR_DEVICES,
 						 sstress_root);
-	debugfs_create_file(SSTRESS_FILE_VERSION, 0400, sstress_root, NULL,
-			    &sstress_version_fops);
-	debugfs_create_file(SSTRESS_FILE_PROFILES, 0400, sstress_root, NULL,
-			    &sstress_profiles_file_fops);
-	debugfs_create_file(SSTRESS_FILE_NEW_DEVICE, 0200, sstress_root, NULL,
-			    &sstress_new_device_fops);
-	debugfs_create_file(SSTRESS_FILE_DEL_DEVICE, 0200, sstress_root, NULL,
-			    &sstress_del_device_fops);
+	sstress_top_files[0] =
+		debugfs_create_file(SSTRESS_FILE_VERSION, 0400, sstress_root,
+				    NULL, &sstress_version_fops);
+	sstress_top_files[1] =
+		debugfs_create_file(SSTRESS_FILE_PROFILES, 0400, sstress_root,
+				    NULL, &sstress_profiles_file_fops);
+	sstress_top_files[2] =
+		debugfs_create_file(SSTRESS_FILE_NEW_DEVICE, 0200, sstress_root,
+				    NULL, &sstress_new_device_fops);
+	sstress_top_files[3] =
+		debugfs_create_file(SSTRESS_FILE_DEL_DEVICE, 0200, sstress_root,
+				    NULL, &sstress_del_device_fops);
 	return 0;
 }
 
+/*
+ * Removes the top-level files, new_device and del_device first of all;
+ * returns once no call into them is in flight. The device directories
+ * stay until their devices are torn down.
+ */
+void sstress_ctl_close(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(sstress_top_files) - 1; i >= 0; i--) {
+		debugfs_remove(sstress_top_files[i]);
+		sstress_top_files[i] = NULL;
+	}
+}
+
+/* Removes what is left: the directories, once every device is gone. */
 void sstress_ctl_exit(void)
 {
 	debugfs_remove(sstress_root);

@@ -429,6 +429,7 @@ const char *sstress_dev_iommu_name(struct sstress_dev *sd);
 /* ---- control interface (debugfs_ctl.c) ---- */
 
 int sstress_ctl_init(void);
+void sstress_ctl_close(void);
 void sstress_ctl_exit(void);
 int sstress_ctl_dev_add(struct sstress_dev *sd);
 void sstress_ctl_dev_remove(struct sstress_dev *sd);
