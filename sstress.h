@@ -237,6 +237,7 @@ struct sstress_stats {
 	u64 errs[SSTRESS_NR_ERRS];
 	u64 bytes_mapped;
 	u64 segments;
+	u64 sg_merged;		/* map_sg entries merged into another's segment */
 	u64 bounced;
 	u64 bounced_force;
 	u64 bounced_mask;

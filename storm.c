@@ -266,6 +266,39 @@ static bool sstress_pool_was_busy(u64 before)
 	       (now >> 32) != (before >> 32);
 }
 
+static void sstress_xfer_unmap(struct sstress_thread *t, struct sstress_xfer *x);
+
+/*
+ * Gives each scatterlist entry the DMA address of its bytes. The DMA API
+ * lets an implementation merge consecutive entries into one DMA segment
+ * (iommu_dma_map_sg() merges entries that meet at an IOVA granule
+ * boundary; dma-direct never does), never split one: the @n DMA segments
+ * carry the entries' bytes in order, and an entry starts at its place in
+ * that stream. False when the DMA segments do not cover the entries so.
+ */
+static bool sstress_sg_dma_assign(struct sstress_xfer *x, int n)
+{
+	struct scatterlist *sg = x->sgl;
+	unsigned int left = sg_dma_len(sg);	/* of the current DMA segment */
+	int i, k = 0;
+
+	for (i = 0; i < x->nsegs; i++) {
+		struct sstress_seg *s = &x->segs[i];
+
+		if (!left) {
+			if (++k == n)
+				return false;
+			sg = sg_next(sg);
+			left = sg_dma_len(sg);
+		}
+		if (left < s->len)
+			return false;
+		s->dma = sg_dma_address(sg) + sg_dma_len(sg) - left;
+		left -= s->len;
+	}
+	return k == n - 1 && !left;
+}
+
 static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 			     const struct sstress_ctx *c, bool pool_busy)
 {
@@ -274,7 +307,6 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 	unsigned long attrs = sstress_attrs(spec);
 	struct sstress_seg *s = &x->segs[0];
 	u64 seen;
-	struct scatterlist *sg;
 	u64 t0;
 	int i, n;
 
@@ -300,12 +332,20 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 			return false;
 		}
 		atomic64_add(SSTRESS_MAP_DONE + 1, &sstress_pool_users);
-		/* dma-direct never merges entries; anything else is a bug. */
-		if (n != x->nsegs)
+		if (n > x->nsegs || !sstress_sg_dma_assign(x, n)) {
+			/*
+			 * The device cannot be told where the data is: a
+			 * data failure, and no device access to addresses
+			 * the mapping does not have.
+			 */
+			t->stats.checked[SSTRESS_CHECK_DATA]++;
 			sstress_record_failure(c, SSTRESS_CHECK_DATA, s, 0, NULL,
 					       NULL);
-		for_each_sg(x->sgl, sg, min_t(int, n, x->nsegs), i)
-			x->segs[i].dma = sg_dma_address(sg);
+			sstress_xfer_unmap(t, x);
+			return false;
+		}
+		/* Entries the implementation merged, as the API allows. */
+		t->stats.sg_merged += x->nsegs - n;
 		return true;
 	default:
 		sstress_op_begin(t, &t0);
