@@ -44,6 +44,7 @@ const char *const sstress_err_names[SSTRESS_NR_ERRS] = {
 	[SSTRESS_ERR_POOL_FULL] = "pool_full",
 	[SSTRESS_ERR_ALIGN] = "align",
 	[SSTRESS_ERR_UNEXPECTED] = "unexpected",
+	[SSTRESS_ERR_NO_MEMORY] = "no_memory",
 };
 
 /*
@@ -398,6 +399,34 @@ void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 		err = SSTRESS_ERR_POOL_FULL;
 	else
 		err = SSTRESS_ERR_UNEXPECTED;
+	c->st->errs[err]++;
+	if (err == SSTRESS_ERR_UNEXPECTED)
+		sstress_record_failure(c, SSTRESS_CHECK_ERRORS, NULL, 0, NULL, NULL);
+}
+
+/*
+ * A failed dma_alloc_coherent(). Its contract allows failure when no free
+ * memory the coherent mask reaches comes in one piece: expected for an
+ * order the page allocator may refuse under load (above
+ * PAGE_ALLOC_COSTLY_ORDER, where CMA or fragmentation decide), or for a
+ * mask that confines the buffer to a zone below the top of memory
+ * (ZONE_DMA, ZONE_DMA32) which other allocations can fill. A small buffer
+ * any memory can hold does not fail without an OOM: that is unexpected.
+ */
+void sstress_count_alloc_error(const struct sstress_ctx *c, size_t size)
+{
+	struct sstress_dev *sd = c->sd;
+	struct device *dev = sd->dma_dev;
+	enum sstress_err err = SSTRESS_ERR_UNEXPECTED;
+
+	c->st->map_errors++;
+	if (!c->st->first_fail_ns) {
+		c->st->first_fail_ns = ktime_get_ns();
+		c->st->pool_used_at_fail = sstress_swiotlb_used(dev);
+	}
+	if (get_order(size) > PAGE_ALLOC_COSTLY_ORDER ||
+	    dev->coherent_dma_mask < sd->required_mask)
+		err = SSTRESS_ERR_NO_MEMORY;
 	c->st->errs[err]++;
 	if (err == SSTRESS_ERR_UNEXPECTED)
 		sstress_record_failure(c, SSTRESS_CHECK_ERRORS, NULL, 0, NULL, NULL);

@@ -29,6 +29,8 @@
 
 static struct dentry *sstress_root;
 static struct dentry *sstress_devices_dir;
+/* The top-level files, removed before the devices at exit. */
+static struct dentry *sstress_top_files[4];
 
 struct sstress_kv {
 	char *key;
@@ -278,12 +280,87 @@ bad:
 	return -EINVAL;
 }
 
+/* Whether @key was given, with or without a value. */
+static bool sstress_kv_has(const struct sstress_kv *kv, int n, const char *key)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, key))
+			return true;
+	return false;
+}
+
+/*
+ * Keys that mean nothing with the rest of the spec are refused, not
+ * ignored: a reproducer that names one believes it has an effect.
+ */
+static int sstress_spec_check_context(const struct sstress_spec *spec,
+				      const struct sstress_kv *kv, int n,
+				      const char *what)
+{
+	static const char *const no_coherent[] = {
+		"dir", "offset", "offset_step", "place",
+	};
+	bool sync_off = sstress_kv_has(kv, n, "sync_off");
+	bool sync_len = sstress_kv_has(kv, n, "sync_len");
+	const char *why = NULL;
+	unsigned int i;
+
+	if ((sync_off || sync_len) && spec->sync != SSTRESS_SYNC_RANGE)
+		why = "sync_off= and sync_len= need sync=range";
+	else if (sync_off && !sync_len)
+		why = "sync_off= needs sync_len= (without them the ranges are random)";
+	else if (spec->sync == SSTRESS_SYNC_RANGE && spec->op == SSTRESS_OP_MAP_SG)
+		why = "sync=range means nothing to map_sg, synced whole (sync=whole)";
+	else if (sstress_kv_has(kv, n, "segs") && spec->op != SSTRESS_OP_MAP_SG)
+		why = "segs= needs op=map_sg";
+	else if (sstress_kv_has(kv, n, "offset_step") &&
+		 spec->offset_mode != SSTRESS_OFFSET_SWEEP)
+		why = "offset_step= needs offset=sweep";
+	else if (spec->op == SSTRESS_OP_MAX_SIZE &&
+		 (sstress_kv_has(kv, n, "size") ||
+		  sstress_kv_has(kv, n, "size_min") ||
+		  sstress_kv_has(kv, n, "size_max")))
+		why = "op=max_size maps dma_max_mapping_size() bytes: no size=";
+	else if (spec->op == SSTRESS_OP_MAX_SIZE && spec->oversize)
+		why = "oversize= means nothing to op=max_size";
+	else if (spec->partial &&
+		 !(spec->dirs & (SSTRESS_DIR_FROM | SSTRESS_DIR_BIDI)))
+		why = "partial=1 needs dir=from or bidi: the device writes nothing to dir=to";
+	if (why) {
+		sstress_reject("%s: %s", what, why);
+		return -EINVAL;
+	}
+	if (spec->op != SSTRESS_OP_ALLOC_COHERENT)
+		return 0;
+	/* One coherent buffer at a time, used whole, seen by both sides. */
+	for (i = 0; i < ARRAY_SIZE(no_coherent); i++) {
+		if (sstress_kv_has(kv, n, no_coherent[i])) {
+			sstress_reject("%s: %s= means nothing to alloc_coherent",
+				       what, no_coherent[i]);
+			return -EINVAL;
+		}
+	}
+	if (spec->sync != SSTRESS_SYNC_NONE || spec->partial || spec->live > 1) {
+		sstress_reject("%s: alloc_coherent takes no sync=, partial=1 or live= above 1",
+			       what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Parses a run spec into @out. The whole line is checked before @out is
+ * written: a bad spec leaves it as it was.
+ */
 int sstress_spec_parse(struct sstress_dev *sd, char *line,
-		       struct sstress_spec *spec)
+		       struct sstress_spec *out)
 {
 	static const char *what = "run";
 	struct sstress_kv kv[SSTRESS_MAX_KEYS];
 	bool has_size = false, has_range = false;
+	struct sstress_spec parsed, *spec = &parsed;
 	u32 size = 4096, w;
 	int n, i, ret = 0;
 
@@ -442,6 +519,10 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 			       what);
 		return -EINVAL;
 	}
+	ret = sstress_spec_check_context(spec, kv, n, what);
+	if (ret)
+		return ret;
+	*out = parsed;
 	return 0;
 }
 
@@ -566,10 +647,7 @@ static ssize_t sstress_run_write(struct file *file, const char __user *ubuf,
 		return PTR_ERR(line);
 	cmd = strim(line);
 	if (!strcmp(cmd, "stop")) {
-		mutex_lock(&sd->lock);
-		sstress_run_stop(sd);
-		mutex_unlock(&sd->lock);
-		ret = 0;
+		ret = sstress_run_stop(sd);
 	} else {
 		ret = sstress_spec_parse(sd, cmd, &spec);
 		if (!ret)
@@ -621,17 +699,37 @@ int sstress_ctl_init(void)
 	}
 	sstress_devices_dir = debugfs_create_dir(SSTRESS_DIR_DEVICES,
 						 sstress_root);
-	debugfs_create_file(SSTRESS_FILE_VERSION, 0400, sstress_root, NULL,
-			    &sstress_version_fops);
-	debugfs_create_file(SSTRESS_FILE_PROFILES, 0400, sstress_root, NULL,
-			    &sstress_profiles_file_fops);
-	debugfs_create_file(SSTRESS_FILE_NEW_DEVICE, 0200, sstress_root, NULL,
-			    &sstress_new_device_fops);
-	debugfs_create_file(SSTRESS_FILE_DEL_DEVICE, 0200, sstress_root, NULL,
-			    &sstress_del_device_fops);
+	sstress_top_files[0] =
+		debugfs_create_file(SSTRESS_FILE_VERSION, 0400, sstress_root,
+				    NULL, &sstress_version_fops);
+	sstress_top_files[1] =
+		debugfs_create_file(SSTRESS_FILE_PROFILES, 0400, sstress_root,
+				    NULL, &sstress_profiles_file_fops);
+	sstress_top_files[2] =
+		debugfs_create_file(SSTRESS_FILE_NEW_DEVICE, 0200, sstress_root,
+				    NULL, &sstress_new_device_fops);
+	sstress_top_files[3] =
+		debugfs_create_file(SSTRESS_FILE_DEL_DEVICE, 0200, sstress_root,
+				    NULL, &sstress_del_device_fops);
 	return 0;
 }
 
+/*
+ * Removes the top-level files, new_device and del_device first of all;
+ * returns once no call into them is in flight. The device directories
+ * stay until their devices are torn down.
+ */
+void sstress_ctl_close(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(sstress_top_files) - 1; i >= 0; i--) {
+		debugfs_remove(sstress_top_files[i]);
+		sstress_top_files[i] = NULL;
+	}
+}
+
+/* Removes what is left: the directories, once every device is gone. */
 void sstress_ctl_exit(void)
 {
 	debugfs_remove(sstress_root);

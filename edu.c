@@ -259,6 +259,15 @@ static long sstress_edu_walk(struct sstress_dev *sd, const struct sstress_seg *s
 	return bad;
 }
 
+/* What one device access of @len bytes holds the engine for, about. */
+#define SSTRESS_EDU_DMA_MS	100	/* QEMU's timer per transfer */
+
+unsigned int sstress_edu_access_ms(u32 len)
+{
+	/* Two transfers per chunk: through the device buffer and back. */
+	return DIV_ROUND_UP(len, SSTRESS_EDU_CHUNK) * 2 * SSTRESS_EDU_DMA_MS;
+}
+
 const struct sstress_backend sstress_backend_edu = {
 	.name = "edu",
 	.walk = sstress_edu_walk,
@@ -330,6 +339,12 @@ int sstress_edu_bind(struct sstress_dev *sd)
 	if (READ_ONCE(sstress_edu_untrusted) && !found->pdev->untrusted) {
 		found->pdev->untrusted = 1;
 		found->untrusted = true;
+		/*
+		 * The kernel under test no longer runs as booted: say so in
+		 * the log (once per load) as in the config report.
+		 */
+		dev_warn_once(&found->pdev->dev,
+			      "kernel modified for a test: pci_dev->untrusted set by edu_untrusted=1\n");
 	}
 	return 0;
 }
@@ -404,6 +419,9 @@ void sstress_edu_config_show(struct seq_file *m, struct sstress_dev *sd)
 	mutex_lock(&edu->engine_lock);
 	seq_printf(m, "edu_pci: %s\n", edu->bdf);
 	seq_printf(m, "edu_untrusted: %d\n", edu->pdev->untrusted);
+	seq_printf(m, "kernel_modified: %s\n", edu->untrusted ?
+		   "yes (pci_dev->untrusted set by edu_untrusted=1, test only)" :
+		   "no");
 	seq_printf(m, "edu_dmas: %llu\n", edu->dmas);
 	seq_printf(m, "edu_dma_ns_max: %llu\n", edu->dma_ns_max);
 	seq_printf(m, "edu_engine: %s\n", edu->broken ? edu->broken : "ok");

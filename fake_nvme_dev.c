@@ -15,10 +15,9 @@ static int sstress_nvme_setup(struct sstress_dev *sd)
 	int ret;
 
 	/* nvme_pci_enable(): dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)) */
-	ret = sstress_dev_set_mask_bits(sd, 64, "driver");
+	ret = sstress_dev_set_masks_bits(sd, 64, "driver");
 	if (ret)
 		return ret;
-	sd->dev.coherent_dma_mask = DMA_BIT_MASK(64);
 	/* nvme_probe(): NVME_CTRL_PAGE_SIZE - 1, and no segment size limit. */
 	dma_set_min_align_mask(&sd->dev, SSTRESS_NVME_CTRL_PAGE_SIZE - 1);
 	dma_set_max_seg_size(&sd->dev, 0xffffffff);

@@ -15,12 +15,12 @@ static int sstress_sas_setup(struct sstress_dev *sd)
 	int ret;
 
 	bits = sd->required_mask <= DMA_BIT_MASK(32) ? 32 : 64;
-	ret = sstress_dev_set_mask_bits(sd, bits, bits == 32 ?
-					"driver (required mask fits 32 bits)" :
-					"driver (required mask exceeds 32 bits)");
+	/* dma_set_mask(), then dma_set_coherent_mask() of the same bits. */
+	ret = sstress_dev_set_masks_bits(sd, bits, bits == 32 ?
+					 "driver (required mask fits 32 bits)" :
+					 "driver (required mask exceeds 32 bits)");
 	if (ret)
 		return ret;
-	sd->dev.coherent_dma_mask = DMA_BIT_MASK(bits);
 	/*
 	 * The SCSI midlayer's defaults for the host: BLK_MAX_SEGMENT_SIZE and
 	 * a 4 GiB segment boundary.

@@ -29,13 +29,7 @@ const struct sstress_profile sstress_profile_legacy = {
 /* custom: everything comes from the overrides, 64-bit unless told. */
 static int sstress_custom_setup(struct sstress_dev *sd)
 {
-	int ret;
-
-	ret = sstress_dev_set_mask_bits(sd, 64, "custom");
-	if (ret)
-		return ret;
-	sd->dev.coherent_dma_mask = DMA_BIT_MASK(64);
-	return 0;
+	return sstress_dev_set_masks_bits(sd, 64, "custom");
 }
 
 const struct sstress_profile sstress_profile_custom = {

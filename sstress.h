@@ -19,7 +19,7 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
-#include "include/uapi/swiotlb_stress.h"
+#include "swiotlb_stress_uapi.h"
 
 struct dentry;
 struct sstress_dev;
@@ -69,6 +69,8 @@ int sstress_profile_apply(struct sstress_dev *sd,
 			  const struct sstress_dev_opts *opts);
 int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 			      const char *source);
+int sstress_dev_set_masks_bits(struct sstress_dev *sd, unsigned int bits,
+			       const char *source);
 
 /* ---- storm engine (storm.c) ---- */
 
@@ -205,6 +207,8 @@ enum sstress_err {
 	SSTRESS_ERR_POOL_FULL,		/* needs bouncing, pool in use */
 	SSTRESS_ERR_ALIGN,		/* min_align_mask leaves no room */
 	SSTRESS_ERR_UNEXPECTED,		/* nothing explains it */
+	/* alloc_coherent: no free memory in reach, as the API allows */
+	SSTRESS_ERR_NO_MEMORY,
 	SSTRESS_NR_ERRS,
 };
 
@@ -221,7 +225,8 @@ struct sstress_lat {
 	u64 sum_100ns;
 	u64 min;
 	u64 max;
-	u32 hist[SSTRESS_HIST_BUCKETS];
+	/* u64: a u32 bucket wraps in a long run, and so do its percentiles. */
+	u64 hist[SSTRESS_HIST_BUCKETS];
 };
 
 /* Counters of one thread, merged into a run's totals once it has ended. */
@@ -232,6 +237,7 @@ struct sstress_stats {
 	u64 errs[SSTRESS_NR_ERRS];
 	u64 bytes_mapped;
 	u64 segments;
+	u64 sg_merged;		/* map_sg entries merged into another's segment */
 	u64 bounced;
 	u64 bounced_force;
 	u64 bounced_mask;
@@ -266,8 +272,9 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec);
 void sstress_run_spec_show(struct seq_file *m, struct sstress_dev *sd);
 int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *spec);
-void sstress_run_stop(struct sstress_dev *sd);
+int sstress_run_stop(struct sstress_dev *sd);
 void sstress_run_free(struct sstress_dev *sd);
+unsigned int sstress_run_live(struct sstress_dev *sd);
 enum sstress_run_state sstress_run_state(struct sstress_dev *sd);
 void sstress_run_report(struct seq_file *m, struct sstress_dev *sd);
 
@@ -301,6 +308,7 @@ void sstress_check_overlap(const struct sstress_ctx *c,
 			   struct sstress_seg **segs, unsigned int n);
 void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 			     phys_addr_t phys, bool pool_busy);
+void sstress_count_alloc_error(const struct sstress_ctx *c, size_t size);
 void sstress_record_failure(const struct sstress_ctx *c,
 			    enum sstress_check check, const struct sstress_seg *s,
 			    u32 at, const u8 *expected, const u8 *seen);
@@ -352,6 +360,14 @@ void sstress_edu_config_show(struct seq_file *m, struct sstress_dev *sd);
  * mapping (IO_TLB_SEGSIZE slots), so op=max_size still fits.
  */
 #define SSTRESS_EDU_MAX_SIZE	(256U << 10)
+/*
+ * A thread waits for the engine (a mutex, uninterruptible) while the other
+ * threads make their device accesses; a run's threads times its longest
+ * access must stay this far under the hung-task timeout (120 s by default
+ * and in tools/kconfig/debug.config), with room for mutex unfairness.
+ */
+#define SSTRESS_EDU_MAX_WAIT_MS	30000U
+unsigned int sstress_edu_access_ms(u32 len);
 
 /* ---- fake devices (swiotlb_stress.c) ---- */
 
@@ -384,12 +400,17 @@ struct sstress_dev {
 	struct dentry *debugfs;
 
 	/*
-	 * Serializes run start/stop/free and report reads against each
-	 * other; protects @run and the run's state. Never held while
-	 * waiting for debugfs removal.
+	 * Protects @run and the run's state; taken by reports, so held only
+	 * for moments: never while waiting for threads or debugfs removal.
 	 */
 	struct mutex lock;
 	struct sstress_run *run;
+	/*
+	 * Serializes starting, stopping and freeing the run, and keeps it
+	 * from being freed while held; the waits for its threads happen
+	 * under it alone. Taken before @lock.
+	 */
+	struct mutex stop_lock;
 };
 
 static inline struct sstress_dev *to_sstress_dev(struct device *dev)
@@ -409,11 +430,17 @@ const char *sstress_dev_iommu_name(struct sstress_dev *sd);
 /* ---- control interface (debugfs_ctl.c) ---- */
 
 int sstress_ctl_init(void);
+void sstress_ctl_close(void);
 void sstress_ctl_exit(void);
 int sstress_ctl_dev_add(struct sstress_dev *sd);
 void sstress_ctl_dev_remove(struct sstress_dev *sd);
 
-/* Reasons for rejected requests go to the kernel log, one line each. */
-#define sstress_reject(fmt, ...) pr_warn("rejected: " fmt "\n", ##__VA_ARGS__)
+/*
+ * Reasons for rejected requests go to the kernel log, one line each,
+ * rate-limited per call site: a fuzzer must not flood the log, and one
+ * kind of bad input must not hide the reasons for another.
+ */
+#define sstress_reject(fmt, ...) \
+	pr_warn_ratelimited("rejected: " fmt "\n", ##__VA_ARGS__)
 
 #endif /* _SSTRESS_H */

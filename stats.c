@@ -77,6 +77,7 @@ void sstress_stats_add(struct sstress_stats *tot, const struct sstress_stats *s)
 		tot->errs[i] += s->errs[i];
 	tot->bytes_mapped += s->bytes_mapped;
 	tot->segments += s->segments;
+	tot->sg_merged += s->sg_merged;
 	tot->bounced += s->bounced;
 	tot->bounced_force += s->bounced_force;
 	tot->bounced_mask += s->bounced_mask;
@@ -165,6 +166,7 @@ void sstress_stats_report(struct seq_file *m, struct sstress_dev *sd,
 			   tot->errs[i]);
 	seq_printf(m, "bytes_mapped: %llu\n", tot->bytes_mapped);
 	seq_printf(m, "segments: %llu\n", tot->segments);
+	seq_printf(m, "sg_merged: %llu\n", tot->sg_merged);
 	seq_printf(m, "max_live: %llu\n", tot->max_live);
 	seq_printf(m, "buffers: %llu\n", tot->buffers);
 	seq_printf(m, "buffers_beyond_mask: %llu\n", tot->buffers_beyond_mask);

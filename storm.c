@@ -9,16 +9,20 @@
  *
  * Lifecycle (as kernel/dma/map_benchmark.c): threads are created with a
  * task reference held, run until their budget is spent or they are asked
- * to stop, and are reaped with kthread_stop() by whoever stops or replaces
- * the run, under the device lock. A thread checks for a stop request only
- * between iterations, so no mapping is ever left behind.
+ * to stop, and are reaped with kthread_stop() by whoever stops, replaces or
+ * frees the run. A thread checks for a stop request only between
+ * iterations, so no mapping is ever left behind; a DMA call that never
+ * returns therefore keeps its thread, and whoever waits for it waits under
+ * the device's stop_lock only, never under the lock reports take.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/dma-direct.h>
 #include <linux/gfp.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/task.h>
@@ -77,11 +81,18 @@ struct sstress_thread {
 struct sstress_run {
 	struct sstress_dev *sd;
 	struct sstress_spec spec;
-	/* RUNNING until stopped; "done" is RUNNING with no live thread. */
+	/*
+	 * RUNNING until stopped; "done" is RUNNING with no live thread.
+	 * Under sd->lock, as are @start_ns, @stop_ns and @stop_req.
+	 */
 	enum sstress_run_state state;
 	u64 start_ns;
 	u64 stop_ns;
+	/* Asks the threads to end; read by them without the lock. */
+	bool stop_req;
+	/* Threads that have not finished; @finished once none is left. */
 	atomic_t live;
+	struct completion finished;
 	unsigned int nthreads;
 	struct sstress_thread threads[];
 };
@@ -143,6 +154,58 @@ void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
 /* ---- one mapping call, whatever the operation ---- */
 
 /*
+ * Test only: a DMA call that does not return for a while, so the tests can
+ * show what a livelocked kernel does to stop, reports and teardown without
+ * needing such a kernel. Writing N makes the next DMA call of any storm
+ * thread stall N ms inside the hang detector's stamp; it reads 0 again
+ * once a thread has taken it.
+ */
+#define SSTRESS_TEST_STALL_MAX_MS	600000U
+
+static unsigned int sstress_test_stall_ms;
+
+static int sstress_test_stall_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned int ms;
+
+	if (kstrtouint(val, 0, &ms) || ms > SSTRESS_TEST_STALL_MAX_MS) {
+		sstress_reject("test_stall_ms: '%s' is not 0..%u", val,
+			       SSTRESS_TEST_STALL_MAX_MS);
+		return -EINVAL;
+	}
+	WRITE_ONCE(sstress_test_stall_ms, ms);
+	return 0;
+}
+
+static const struct kernel_param_ops sstress_test_stall_ops = {
+	.set = sstress_test_stall_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(test_stall_ms, &sstress_test_stall_ops,
+		&sstress_test_stall_ms, 0600);
+MODULE_PARM_DESC(test_stall_ms,
+		 "test only: the next DMA call of any storm thread stalls this many ms");
+
+static noinline void sstress_test_stall(void)
+{
+	unsigned int ms = xchg(&sstress_test_stall_ms, 0);
+	unsigned long end;
+
+	if (!ms)
+		return;
+	pr_info("test_stall_ms: a DMA call stalls for %u ms\n", ms);
+	/*
+	 * Idle, not uninterruptible: a stall is not a hung task. Slept out
+	 * in full, as a stuck call would be: kthread_stop() wakes it.
+	 */
+	end = jiffies + msecs_to_jiffies(ms);
+	while (time_before(jiffies, end))
+		schedule_timeout_idle(end - jiffies);
+}
+
+/*
  * Only the DMA call lies between the two clock reads, as in
  * kernel/dma/map_benchmark.c: callers begin after every other step of the
  * operation (the switch on it, a scatterlist's set-up), and these are inlined
@@ -154,6 +217,9 @@ static __always_inline void sstress_op_begin(struct sstress_thread *t,
 					     u64 *t0)
 {
 	WRITE_ONCE(t->op_start_ns, ktime_get_ns());
+	/* Before the timed part: the benchmark figures never see it. */
+	if (unlikely(READ_ONCE(sstress_test_stall_ms)))
+		sstress_test_stall();
 	*t0 = ktime_get_ns();
 }
 
@@ -200,6 +266,39 @@ static bool sstress_pool_was_busy(u64 before)
 	       (now >> 32) != (before >> 32);
 }
 
+static void sstress_xfer_unmap(struct sstress_thread *t, struct sstress_xfer *x);
+
+/*
+ * Gives each scatterlist entry the DMA address of its bytes. The DMA API
+ * lets an implementation merge consecutive entries into one DMA segment
+ * (iommu_dma_map_sg() merges entries that meet at an IOVA granule
+ * boundary; dma-direct never does), never split one: the @n DMA segments
+ * carry the entries' bytes in order, and an entry starts at its place in
+ * that stream. False when the DMA segments do not cover the entries so.
+ */
+static bool sstress_sg_dma_assign(struct sstress_xfer *x, int n)
+{
+	struct scatterlist *sg = x->sgl;
+	unsigned int left = sg_dma_len(sg);	/* of the current DMA segment */
+	int i, k = 0;
+
+	for (i = 0; i < x->nsegs; i++) {
+		struct sstress_seg *s = &x->segs[i];
+
+		if (!left) {
+			if (++k == n)
+				return false;
+			sg = sg_next(sg);
+			left = sg_dma_len(sg);
+		}
+		if (left < s->len)
+			return false;
+		s->dma = sg_dma_address(sg) + sg_dma_len(sg) - left;
+		left -= s->len;
+	}
+	return k == n - 1 && !left;
+}
+
 static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 			     const struct sstress_ctx *c, bool pool_busy)
 {
@@ -208,7 +307,6 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 	unsigned long attrs = sstress_attrs(spec);
 	struct sstress_seg *s = &x->segs[0];
 	u64 seen;
-	struct scatterlist *sg;
 	u64 t0;
 	int i, n;
 
@@ -234,12 +332,20 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 			return false;
 		}
 		atomic64_add(SSTRESS_MAP_DONE + 1, &sstress_pool_users);
-		/* dma-direct never merges entries; anything else is a bug. */
-		if (n != x->nsegs)
+		if (n > x->nsegs || !sstress_sg_dma_assign(x, n)) {
+			/*
+			 * The device cannot be told where the data is: a
+			 * data failure, and no device access to addresses
+			 * the mapping does not have.
+			 */
+			t->stats.checked[SSTRESS_CHECK_DATA]++;
 			sstress_record_failure(c, SSTRESS_CHECK_DATA, s, 0, NULL,
 					       NULL);
-		for_each_sg(x->sgl, sg, min_t(int, n, x->nsegs), i)
-			x->segs[i].dma = sg_dma_address(sg);
+			sstress_xfer_unmap(t, x);
+			return false;
+		}
+		/* Entries the implementation merged, as the API allows. */
+		t->stats.sg_merged += x->nsegs - n;
 		return true;
 	default:
 		sstress_op_begin(t, &t0);
@@ -651,9 +757,7 @@ static void sstress_iter_coherent(struct sstress_thread *t)
 	cpu = dma_alloc_attrs(dev, s->len, &s->dma, GFP_KERNEL | __GFP_NOWARN, 0);
 	sstress_lat_add(&t->stats.lat_map, sstress_op_end(t, t0));
 	if (!cpu) {
-		t->stats.map_errors++;
-		t->stats.errs[SSTRESS_ERR_UNEXPECTED]++;
-		sstress_record_failure(&c, SSTRESS_CHECK_ERRORS, s, 0, NULL, NULL);
+		sstress_count_alloc_error(&c, s->len);
 		return;
 	}
 	s->cpu = cpu;
@@ -695,7 +799,8 @@ static int sstress_thread_fn(void *data)
 	struct sstress_thread *t = data;
 	bool coherent = t->run->spec.op == SSTRESS_OP_ALLOC_COHERENT;
 
-	while (!kthread_should_stop() && !sstress_budget_spent(t)) {
+	while (!kthread_should_stop() && !READ_ONCE(t->run->stop_req) &&
+	       !sstress_budget_spent(t)) {
 		if (coherent)
 			sstress_iter_coherent(t);
 		else if (!t->run->spec.verify)
@@ -709,7 +814,9 @@ static int sstress_thread_fn(void *data)
 	t->end_ns = ktime_get_ns();
 	/* Publishes stats and end_ns to sstress_run_report(). */
 	smp_store_release(&t->done, true);
-	atomic_dec(&t->run->live);
+	/* The run outlives this: it is freed only after kthread_stop(). */
+	if (atomic_dec_and_test(&t->run->live))
+		complete_all(&t->run->finished);
 	return 0;
 }
 
@@ -745,6 +852,8 @@ static void sstress_thread_free(struct sstress_thread *t)
 	kfree(t->xfers);
 }
 
+static u64 sstress_run_memory(const struct sstress_spec *spec);
+
 /*
  * A buffer for one region. place=high wants one the device cannot reach
  * directly; when the machine has none, any buffer does and the report's
@@ -757,17 +866,26 @@ static int sstress_region_alloc(struct sstress_thread *t,
 	struct device *dev = t->run->sd->dma_dev;
 	u64 reach = sstress_dev_reach(t->run->sd);
 	struct page *rejected[SSTRESS_PLACE_TRIES];
-	unsigned int nrejected = 0, i;
+	unsigned int nrejected = 0, tries, i;
 	struct page *page;
+	u64 spare;
 
 	rg->order = get_order(sstress_region_bytes(spec));
+	/*
+	 * The buffers set aside while looking count in the run's memory
+	 * limit too: only as many as fit beside what the run holds at most
+	 * (sstress_spec_fit_device() checked that against the limit).
+	 */
+	spare = SSTRESS_MAX_RUN_MEMORY - sstress_run_memory(spec);
+	tries = min_t(u64, SSTRESS_PLACE_TRIES,
+		      div64_u64(spare, PAGE_SIZE << rg->order));
 	for (;;) {
 		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY,
 				   rg->order);
 		if (!page || spec->place != SSTRESS_PLACE_HIGH ||
 		    sstress_bus_beyond(dev, page_to_phys(page),
 				       PAGE_SIZE << rg->order, reach) ||
-		    nrejected == SSTRESS_PLACE_TRIES)
+		    nrejected == tries)
 			break;
 		rejected[nrejected++] = page;
 	}
@@ -866,6 +984,16 @@ static int sstress_spec_fit_device(struct sstress_dev *sd,
 			       sd->name, spec->size_max, SSTRESS_EDU_MAX_SIZE);
 		return -EINVAL;
 	}
+	/* Threads queue for the one engine: bound how long one waits. */
+	if (sd->edu && spec->verify &&
+	    (u64)spec->threads * sstress_edu_access_ms(spec->size_max) >
+	    SSTRESS_EDU_MAX_WAIT_MS) {
+		sstress_reject("%s: run: %u threads x %u ms edu accesses exceed %u ms engine wait",
+			       sd->name, spec->threads,
+			       sstress_edu_access_ms(spec->size_max),
+			       SSTRESS_EDU_MAX_WAIT_MS);
+		return -EINVAL;
+	}
 	mem = sstress_run_memory(spec);
 	if (mem > SSTRESS_MAX_RUN_MEMORY) {
 		sstress_reject("%s: run: buffers need %llu bytes, the limit is %u",
@@ -895,23 +1023,38 @@ enum sstress_run_state sstress_run_state(struct sstress_dev *sd)
 	return run->state;
 }
 
-/* Reaps the threads; the run's results stay readable. */
-void sstress_run_stop(struct sstress_dev *sd)
+/* Threads of the device's run that have not finished. */
+unsigned int sstress_run_live(struct sstress_dev *sd)
 {
-	struct sstress_run *run = sd->run;
-	unsigned int i;
-
 	lockdep_assert_held(&sd->lock);
-	if (!run)
-		return;
+	return sd->run ? atomic_read(&sd->run->live) : 0;
+}
+
+/* Asks the threads to end; the run's results stay readable. */
+static void sstress_run_request_stop(struct sstress_run *run)
+{
+	lockdep_assert_held(&run->sd->lock);
 	if (run->state == SSTRESS_RUN_RUNNING) {
 		run->state = atomic_read(&run->live) ? SSTRESS_RUN_STOPPED :
 						       SSTRESS_RUN_DONE;
 		run->stop_ns = ktime_get_ns();
 	}
+	WRITE_ONCE(run->stop_req, true);
+}
+
+/*
+ * Reaps the threads: waits, uninterruptibly, for each to exit. Under
+ * stop_lock, which keeps @run from being freed, and never under sd->lock.
+ */
+static void sstress_run_reap(struct sstress_run *run)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&run->sd->stop_lock);
 	for (i = 0; i < run->nthreads; i++) {
 		struct sstress_thread *t = &run->threads[i];
 
+		/* Threads that never ran exit at once from kthread_stop(). */
 		if (!t->task)
 			continue;
 		kthread_stop(t->task);
@@ -920,59 +1063,96 @@ void sstress_run_stop(struct sstress_dev *sd)
 	}
 }
 
+/* Reaps and frees a run nobody can reach any more. */
 static void sstress_run_destroy(struct sstress_run *run)
 {
 	unsigned int i;
 
-	for (i = 0; i < run->nthreads; i++) {
-		struct sstress_thread *t = &run->threads[i];
-
-		/* Threads that never ran exit at once from kthread_stop(). */
-		if (t->task) {
-			kthread_stop(t->task);
-			put_task_struct(t->task);
-		}
-		sstress_thread_free(t);
-	}
+	sstress_run_reap(run);
+	for (i = 0; i < run->nthreads; i++)
+		sstress_thread_free(&run->threads[i]);
 	kvfree(run);
 }
 
-/* Frees a stopped run. */
+/*
+ * The "stop" command: asks the threads to end and waits for them, with
+ * neither wait uninterruptible, so a DMA call that never returns holds up
+ * only this writer, and a signal ends its wait (the threads are then
+ * reaped by the next stop, run or teardown).
+ */
+int sstress_run_stop(struct sstress_dev *sd)
+{
+	struct sstress_run *run;
+	int ret;
+
+	ret = mutex_lock_interruptible(&sd->stop_lock);
+	if (ret)
+		return ret;
+	mutex_lock(&sd->lock);
+	run = sd->run;
+	if (run)
+		sstress_run_request_stop(run);
+	mutex_unlock(&sd->lock);
+	if (run) {
+		ret = wait_for_completion_interruptible(&run->finished);
+		if (!ret)
+			sstress_run_reap(run);
+	}
+	mutex_unlock(&sd->stop_lock);
+	return ret;
+}
+
+/* Teardown: stops the run, waits for every thread, frees it. */
 void sstress_run_free(struct sstress_dev *sd)
 {
-	lockdep_assert_held(&sd->lock);
-	if (!sd->run)
-		return;
-	sstress_run_destroy(sd->run);
+	struct sstress_run *run;
+
+	mutex_lock(&sd->stop_lock);
+	mutex_lock(&sd->lock);
+	run = sd->run;
 	sd->run = NULL;
+	if (run)
+		sstress_run_request_stop(run);
+	mutex_unlock(&sd->lock);
+	if (run)
+		sstress_run_destroy(run);
+	mutex_unlock(&sd->stop_lock);
 }
 
 int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *req)
 {
 	struct sstress_spec spec = *req;
-	struct sstress_run *run;
+	struct sstress_run *run, *old;
 	unsigned int i;
 	int ret;
 
+	/* Held throughout: no other start, stop or free runs meanwhile. */
+	ret = mutex_lock_interruptible(&sd->stop_lock);
+	if (ret)
+		return ret;
 	mutex_lock(&sd->lock);
 	if (sd->dying) {
 		ret = -ENODEV;
-		goto out_unlock;
-	}
-	if (sstress_run_state(sd) == SSTRESS_RUN_RUNNING) {
+	} else if (sstress_run_state(sd) == SSTRESS_RUN_RUNNING) {
 		sstress_reject("%s: run: already running; write 'stop' first",
 			       sd->name);
 		ret = -EBUSY;
-		goto out_unlock;
+	} else if (sstress_run_live(sd)) {
+		sstress_reject("%s: run: the last run still has a thread in a DMA call",
+			       sd->name);
+		ret = -EBUSY;
 	}
+	mutex_unlock(&sd->lock);
+	if (ret)
+		goto out_unlock_stop;
 	ret = sstress_spec_fit_device(sd, &spec);
 	if (ret)
-		goto out_unlock;
+		goto out_unlock_stop;
 
 	run = kvzalloc(struct_size(run, threads, spec.threads), GFP_KERNEL);
 	if (!run) {
 		ret = -ENOMEM;
-		goto out_unlock;
+		goto out_unlock_stop;
 	}
 	run->sd = sd;
 	run->spec = spec;
@@ -980,6 +1160,7 @@ int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *req)
 		run->spec.seed = get_random_u64() ?: 1;
 	run->nthreads = spec.threads;
 	run->state = SSTRESS_RUN_RUNNING;
+	init_completion(&run->finished);
 
 	for (i = 0; i < run->nthreads; i++) {
 		struct sstress_thread *t = &run->threads[i];
@@ -1008,21 +1189,31 @@ int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *req)
 			kthread_bind(t->task, cpumask_local_spread(i, NUMA_NO_NODE));
 	}
 
+	mutex_lock(&sd->lock);
+	/* del_device came while the buffers were allocated. */
+	if (sd->dying) {
+		mutex_unlock(&sd->lock);
+		ret = -ENODEV;
+		goto err_destroy_run;
+	}
 	/* The previous run's results are replaced only by a started run. */
-	sstress_run_stop(sd);
-	sstress_run_free(sd);
+	old = sd->run;
 	sd->run = run;
 	atomic_set(&run->live, run->nthreads);
 	run->start_ns = ktime_get_ns();
 	for (i = 0; i < run->nthreads; i++)
 		wake_up_process(run->threads[i].task);
 	mutex_unlock(&sd->lock);
+	/* Its threads have all finished (checked above): no wait here. */
+	if (old)
+		sstress_run_destroy(old);
+	mutex_unlock(&sd->stop_lock);
 	return 0;
 
 err_destroy_run:
 	sstress_run_destroy(run);
-out_unlock:
-	mutex_unlock(&sd->lock);
+out_unlock_stop:
+	mutex_unlock(&sd->stop_lock);
 	return ret;
 }
 
@@ -1037,12 +1228,17 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 	struct sstress_stats *tot;
 	struct sstress_run *run;
 	enum sstress_run_state state;
-	u64 progress = 0, end_ns = 0, now = ktime_get_ns();
+	u64 progress = 0, end_ns = 0, now;
 	unsigned int i, finished = 0;
 	bool hung = false;
 
 	tot = kvmalloc(sizeof(*tot), GFP_KERNEL);
 	mutex_lock(&sd->lock);
+	/*
+	 * Read once the lock is held, so that the run's start and stop
+	 * stamps, taken under it, are never later than @now.
+	 */
+	now = ktime_get_ns();
 	run = sd->run;
 	state = sstress_run_state(sd);
 	seq_printf(m, "version: %d\n", SSTRESS_REPORT_VERSION);
@@ -1058,7 +1254,12 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 		u64 op_start = READ_ONCE(t->op_start_ns);
 
 		progress += READ_ONCE(t->progress);
-		if (state == SSTRESS_RUN_RUNNING && op_start &&
+		/*
+		 * A thread stamps its calls without the lock: one that began
+		 * after @now was read is younger than nothing, not a hang. A
+		 * stopped run's thread still in its call is one too.
+		 */
+		if (op_start && op_start < now &&
 		    now - op_start > (u64)run->spec.hang_ms * NSEC_PER_MSEC) {
 			seq_printf(m, "hang_thread_%u_ms: %llu\n", i,
 				   (now - op_start) / NSEC_PER_MSEC);
@@ -1081,7 +1282,9 @@ void sstress_run_report(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "threads: %u\n", run->nthreads);
 	seq_printf(m, "threads_finished: %u\n", finished);
 	seq_printf(m, "iterations: %llu\n", progress);
-	seq_printf(m, "elapsed_ms: %llu\n", (end_ns - run->start_ns) / NSEC_PER_MSEC);
+	seq_printf(m, "elapsed_ms: %llu\n",
+		   end_ns > run->start_ns ?
+		   (end_ns - run->start_ns) / NSEC_PER_MSEC : 0);
 	seq_printf(m, "run_memory_bytes: %llu\n", sstress_run_memory(&run->spec));
 	seq_printf(m, "run_memory_limit: %u\n", SSTRESS_MAX_RUN_MEMORY);
 	if (state == SSTRESS_RUN_RUNNING && !hung) {

@@ -16,6 +16,7 @@
 #include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
 
 #include "compat.h"
 #include "sstress.h"
@@ -24,10 +25,29 @@ static sstress_bus_const struct bus_type sstress_bus = {
 	.name = "swiotlb_stress",
 };
 
-/* Protects sstress_devices, sstress_ndevices and every sstress_dev::dying. */
+/*
+ * Protects sstress_devices, sstress_ndevices, sstress_devices_enabled and
+ * every sstress_dev::dying.
+ */
 static DEFINE_MUTEX(sstress_devices_lock);
 static LIST_HEAD(sstress_devices);
 static unsigned int sstress_ndevices;
+/*
+ * New devices are refused until init has finished and from the start of
+ * exit, as netdevsim's nsim_bus_enable does: the control files are
+ * reachable while the module is still coming up, and a device created
+ * then must not outlive a failed init.
+ */
+static bool sstress_devices_enabled;
+
+/*
+ * Devices whose release has not run yet. A release does real work (the
+ * edu unbind may wait seconds for the engine) and may come late (another
+ * holder's put_device(), CONFIG_DEBUG_KOBJECT_RELEASE): module exit waits
+ * for it, before the edu devices and the module text go away.
+ */
+static atomic_t sstress_devices_unreleased = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(sstress_devices_released);
 
 static void sstress_dev_release(struct device *dev)
 {
@@ -37,7 +57,11 @@ static void sstress_dev_release(struct device *dev)
 	if (sd->edu)
 		sstress_edu_unbind(sd);
 	mutex_destroy(&sd->lock);
+	mutex_destroy(&sd->stop_lock);
 	kfree(sd);
+	/* Last: once the count is zero, exit may free the module. */
+	if (atomic_dec_and_test(&sstress_devices_unreleased))
+		wake_up(&sstress_devices_released);
 }
 
 static struct sstress_dev *sstress_dev_find_locked(const char *name)
@@ -126,6 +150,22 @@ int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 	return 0;
 }
 
+/* Both masks, as a driver's dma_set_mask_and_coherent() sets them. */
+int sstress_dev_set_masks_bits(struct sstress_dev *sd, unsigned int bits,
+			       const char *source)
+{
+	int ret;
+
+	ret = dma_set_mask_and_coherent(sd->dma_dev, DMA_BIT_MASK(bits));
+	if (ret) {
+		sstress_reject("%s: dma_set_mask_and_coherent(%u bits) failed (%d)",
+			       sd->name, bits, ret);
+		return ret;
+	}
+	sd->mask_source = source;
+	return 0;
+}
+
 int sstress_dev_create(const struct sstress_dev_opts *opts)
 {
 	struct sstress_dev *sd;
@@ -137,8 +177,11 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 
 	strscpy(sd->name, opts->name, sizeof(sd->name));
 	mutex_init(&sd->lock);
+	mutex_init(&sd->stop_lock);
 	INIT_LIST_HEAD(&sd->node);
 
+	/* Dropped by the release, which every path below ends in. */
+	atomic_inc(&sstress_devices_unreleased);
 	device_initialize(&sd->dev);
 	sd->dev.bus = &sstress_bus;
 	sd->dev.release = sstress_dev_release;
@@ -174,6 +217,11 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 	}
 
 	mutex_lock(&sstress_devices_lock);
+	if (!sstress_devices_enabled) {
+		sstress_reject("new_device: the module is loading or unloading");
+		ret = -EBUSY;
+		goto err_unlock;
+	}
 	if (sstress_dev_find_locked(opts->name)) {
 		sstress_reject("new_device: name '%s' is in use", opts->name);
 		ret = -EEXIST;
@@ -217,10 +265,8 @@ static void sstress_dev_teardown(struct sstress_dev *sd)
 {
 	/* Waits for control-file calls in flight on this device. */
 	sstress_ctl_dev_remove(sd);
-	mutex_lock(&sd->lock);
-	sstress_run_stop(sd);
+	/* Waits for every thread: a DMA call that never returns stops here. */
 	sstress_run_free(sd);
-	mutex_unlock(&sd->lock);
 	device_del(&sd->dev);
 }
 
@@ -245,6 +291,14 @@ int sstress_dev_destroy(const char *name)
 			       name);
 		return -EBUSY;
 	}
+	/* Teardown would wait for it with the name held: refuse instead. */
+	if (sstress_run_live(sd)) {
+		mutex_unlock(&sd->lock);
+		mutex_unlock(&sstress_devices_lock);
+		sstress_reject("del_device: '%s' is stopping: a DMA call has not returned",
+			       name);
+		return -EBUSY;
+	}
 	/* A run cannot start any more: sstress_run_start() checks dying. */
 	sd->dying = true;
 	mutex_unlock(&sd->lock);
@@ -261,12 +315,14 @@ int sstress_dev_destroy(const char *name)
 	return 0;
 }
 
+/* Refuses new devices from now on, and destroys every device there is. */
 static void sstress_dev_destroy_all(void)
 {
 	struct sstress_dev *sd, *tmp;
 	LIST_HEAD(doomed);
 
 	mutex_lock(&sstress_devices_lock);
+	sstress_devices_enabled = false;
 	list_for_each_entry_safe(sd, tmp, &sstress_devices, node) {
 		if (sd->dying)
 			continue;
@@ -283,6 +339,13 @@ static void sstress_dev_destroy_all(void)
 		sstress_dev_teardown(sd);
 		put_device(&sd->dev);
 	}
+}
+
+/* Waits until every device ever created has been released. */
+static void sstress_dev_wait_released(void)
+{
+	wait_event(sstress_devices_released,
+		   !atomic_read(&sstress_devices_unreleased));
 }
 
 void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
@@ -357,6 +420,11 @@ MODULE_PARM_DESC(bench_pdev,
 
 static struct platform_device *sstress_bench_pdev;
 
+/*
+ * The layers come up from the bottom: the bus, the edu devices, the
+ * benchmark's device, and last the control files, the only way in for
+ * user space; exit undoes it from the top.
+ */
 static int __init sstress_init(void)
 {
 	int ret;
@@ -367,9 +435,6 @@ static int __init sstress_init(void)
 	ret = sstress_edu_init();
 	if (ret)
 		goto err_bus_unregister;
-	ret = sstress_ctl_init();
-	if (ret)
-		goto err_edu_exit;
 	if (sstress_bench_pdev_on) {
 		sstress_bench_pdev =
 			platform_device_register_simple(SSTRESS_BENCH_PDEV,
@@ -380,14 +445,21 @@ static int __init sstress_init(void)
 			sstress_bench_pdev = NULL;
 			pr_err("cannot register platform device %s (%d)\n",
 			       SSTRESS_BENCH_PDEV, ret);
-			goto err_ctl_exit;
+			goto err_edu_exit;
 		}
 	}
+	ret = sstress_ctl_init();
+	if (ret)
+		goto err_bench_unregister;
+	mutex_lock(&sstress_devices_lock);
+	sstress_devices_enabled = true;
+	mutex_unlock(&sstress_devices_lock);
 	pr_info("loaded: report version %d\n", SSTRESS_REPORT_VERSION);
 	return 0;
 
-err_ctl_exit:
-	sstress_ctl_exit();
+err_bench_unregister:
+	if (sstress_bench_pdev)
+		platform_device_unregister(sstress_bench_pdev);
 err_edu_exit:
 	sstress_edu_exit();
 err_bus_unregister:
@@ -399,14 +471,17 @@ static void __exit sstress_exit(void)
 {
 	/*
 	 * An open control file holds a module reference, so no control call
-	 * can be in flight here and none can create a device any more.
+	 * can be in flight here; the top-level files go first all the same,
+	 * and no device can be created from here on.
 	 */
-	/* Unbinds dma_map_benchmark first, once its ioctl has returned. */
+	sstress_ctl_close();
+	sstress_dev_destroy_all();
+	/* Before the edu devices go: a release unbinds its edu device. */
+	sstress_dev_wait_released();
+	sstress_ctl_exit();
+	/* Unbinds dma_map_benchmark, once its ioctl has returned. */
 	if (sstress_bench_pdev)
 		platform_device_unregister(sstress_bench_pdev);
-	sstress_dev_destroy_all();
-	sstress_ctl_exit();
-	/* After the devices: none holds an edu device any more. */
 	sstress_edu_exit();
 	bus_unregister(&sstress_bus);
 	pr_info("unloaded\n");

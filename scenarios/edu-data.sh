@@ -39,6 +39,19 @@ if scn_have_edu; then
 		*) scn_result edu0.too_large fail "refused for another reason: $why" ;;
 		esac
 	fi
+	# 8 threads of 200 KB accesses: one would wait ~70 s for the engine.
+	# (256 KiB is past dma_max_mapping_size() with min_align_mask 0xfff,
+	# refused for that before the engine wait is looked at.)
+	if sst_start edu0 "op=map_single threads=8 iterations=1 size=200000"; then
+		scn_result edu0.threads fail "8 threads of 200 KB edu accesses were accepted"
+		sst_stop edu0; sst_wait edu0 300
+	else
+		why=$(dmesg | grep 'swiotlb_stress: rejected:' | tail -n 1 | sed 's/.*rejected: //')
+		case $why in
+		*'engine wait'*) scn_result edu0.threads pass "$why" ;;
+		*) scn_result edu0.threads fail "refused for another reason: $why" ;;
+		esac
+	fi
 fi
 # The DMA engine's count and slowest transfer, then the devices go: a later
 # scenario in this boot takes the edu device afresh.

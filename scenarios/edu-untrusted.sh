@@ -16,6 +16,12 @@ rc=$?
 echo 0 > /sys/module/swiotlb_stress/parameters/edu_untrusted
 [ $rc = 0 ] &&
 scn_expect_key eduu0 config edu_untrusted 1 "pci_dev->untrusted set before the first mapping" &&
+scn_expect_key eduu0 config kernel_modified 'yes*' "the config says the module changed the kernel under test" &&
+if dmesg | grep -q 'kernel modified for a test: pci_dev->untrusted'; then
+	scn_result eduu0.kernel_modified_logged pass "the kernel log says the module changed the kernel under test"
+else
+	scn_result eduu0.kernel_modified_logged fail "no 'kernel modified for a test' line in the kernel log"
+fi &&
 scn_expect_domain eduu0 dma-strict "an untrusted device's domain is a strict DMA domain" &&
 scn_storm eduu0 "op=map_single threads=1 iterations=16 size_min=1 size_max=6000 offset=random dir=all sync=whole partial=1 seed=16" &&
 scn_expect_key eduu0 stats bounced '[1-9]*' "dma-iommu bounced the unaligned mappings" &&

@@ -69,6 +69,9 @@ struct bad_write {
 	const char *why;
 };
 
+/* The run file of the device the bad run specs are written to. */
+#define T_RUN "devices/t_nvme/run"
+
 static const struct bad_write bad_writes[] = {
 	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=bogus", EINVAL, "unknown profile" },
 	{ SSTRESS_FILE_NEW_DEVICE, "name=x profile=custom mask_bits=23", EINVAL, "mask bits below 24" },
@@ -94,22 +97,40 @@ static const struct bad_write bad_writes[] = {
 	{ SSTRESS_FILE_NEW_DEVICE, "name=\xe9t\xe9 profile=nvme", EINVAL, "Latin-1 letters in a name" },
 	{ SSTRESS_FILE_NEW_DEVICE, "name=x\xff profile=nvme", EINVAL, "byte 0xff in a name" },
 	{ SSTRESS_FILE_DEL_DEVICE, "\xe9t\xe9", EINVAL, "Latin-1 letters in a del_device name" },
-	{ "devices/t_nvme/run", "threads=0", EINVAL, "zero threads" },
-	{ "devices/t_nvme/run", "threads=65", EINVAL, "too many threads" },
-	{ "devices/t_nvme/run", "size=0", EINVAL, "zero size" },
-	{ "devices/t_nvme/run", "size=999999999", EINVAL, "absurd size" },
-	{ "devices/t_nvme/run", "iterations=0", EINVAL, "zero iterations" },
-	{ "devices/t_nvme/run", "iterations=99999999999", EINVAL, "absurd iterations" },
-	{ "devices/t_nvme/run", "duration_ms=0", EINVAL, "zero duration" },
-	{ "devices/t_nvme/run", "iterations=5 duration_ms=5", EINVAL, "count and duration" },
-	{ "devices/t_nvme/run", "size_min=10 size_max=5", EINVAL, "inverted size range" },
-	{ "devices/t_nvme/run", "size=8 size_min=1 size_max=9", EINVAL, "size and range" },
-	{ "devices/t_nvme/run", "offset=4096", EINVAL, "offset past a page" },
-	{ "devices/t_nvme/run", "dir=sideways", EINVAL, "unknown direction" },
-	{ "devices/t_nvme/run", "op=bogus", EINVAL, "unknown operation" },
-	{ "devices/t_nvme/run", "place=moon", EINVAL, "unknown placement" },
-	{ "devices/t_nvme/run", "oversize=2", EINVAL, "oversize not 0/1" },
-	{ "devices/t_nvme/run", "threads=64 size=2097152 oversize=1", EINVAL, "more run memory than allowed" },
+	{ T_RUN, "threads=0", EINVAL, "zero threads" },
+	{ T_RUN, "threads=65", EINVAL, "too many threads" },
+	{ T_RUN, "size=0", EINVAL, "zero size" },
+	{ T_RUN, "size=999999999", EINVAL, "absurd size" },
+	{ T_RUN, "iterations=0", EINVAL, "zero iterations" },
+	{ T_RUN, "iterations=99999999999", EINVAL, "absurd iterations" },
+	{ T_RUN, "duration_ms=0", EINVAL, "zero duration" },
+	{ T_RUN, "iterations=5 duration_ms=5", EINVAL, "count and duration" },
+	{ T_RUN, "size_min=10 size_max=5", EINVAL, "inverted size range" },
+	{ T_RUN, "size=8 size_min=1 size_max=9", EINVAL, "size and range" },
+	{ T_RUN, "offset=4096", EINVAL, "offset past a page" },
+	{ T_RUN, "dir=sideways", EINVAL, "unknown direction" },
+	{ T_RUN, "op=bogus", EINVAL, "unknown operation" },
+	{ T_RUN, "place=moon", EINVAL, "unknown placement" },
+	{ T_RUN, "oversize=2", EINVAL, "oversize not 0/1" },
+	{ T_RUN, "threads=64 size=2097152 oversize=1", EINVAL, "more run memory than allowed" },
+	/* Keys that mean nothing in their context are refused, not ignored. */
+	{ T_RUN, "sync_off=10 sync_len=5", EINVAL, "sync_off/sync_len without sync=range" },
+	{ T_RUN, "sync=whole sync_len=5", EINVAL, "sync_len with sync=whole" },
+	{ T_RUN, "sync=range sync_off=10", EINVAL, "sync_off without sync_len" },
+	{ T_RUN, "op=map_sg sync=range", EINVAL, "sync=range on map_sg (synced whole)" },
+	{ T_RUN, "segs=4", EINVAL, "segs without op=map_sg" },
+	{ T_RUN, "offset=random offset_step=64", EINVAL, "offset_step without offset=sweep" },
+	{ T_RUN, "op=max_size size=4096", EINVAL, "a size for op=max_size" },
+	{ T_RUN, "op=max_size oversize=1", EINVAL, "oversize for op=max_size" },
+	{ T_RUN, "partial=1 dir=to", EINVAL, "partial with no device write" },
+	{ T_RUN, "op=alloc_coherent sync=whole", EINVAL, "sync for alloc_coherent" },
+	{ T_RUN, "op=alloc_coherent partial=1", EINVAL, "partial for alloc_coherent" },
+	{ T_RUN, "op=alloc_coherent dir=to", EINVAL, "dir for alloc_coherent" },
+	{ T_RUN, "op=alloc_coherent offset=64", EINVAL, "offset for alloc_coherent" },
+	{ T_RUN, "op=alloc_coherent place=high", EINVAL, "place for alloc_coherent" },
+	{ T_RUN, "op=alloc_coherent live=8", EINVAL, "live for alloc_coherent" },
+	/* Whole-spec validation: a bad key late in the line leaves the run alone. */
+	{ T_RUN, "threads=2 iterations=5 size=64 seed=7 bogus=1", EINVAL, "a bad last key" },
 };
 
 int main(void)

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "swiotlb_stress.h"	/* the module's private uapi header */
+#include "swiotlb_stress_uapi.h"	/* the module's private test protocol */
 
 #define SSTRESS_ROOT	"/sys/kernel/debug/" SSTRESS_DEBUGFS_DIR
 #define SSTRESS_DEVS	SSTRESS_ROOT "/" SSTRESS_DIR_DEVICES

@@ -12,7 +12,7 @@ SST_TEST_NAME=storm_test
 
 sst_require
 ktap_header
-ktap_plan 7
+ktap_plan 10
 
 if sst_cmdline_has swiotlb=force; then forced=1; else forced=0; fi
 memkb=$(sst_mem_kb)
@@ -70,7 +70,99 @@ ktap_print "legacy: dma_mask $(sst_key "$cfg" dma_mask), max_mapping_size $(sst_
 st=$(sst_run_storm s_leg "threads=1 iterations=200 size_min=512 size_max=65536 dir=from seed=4")
 sst_expect "$st" "legacy device storm: data intact, no map errors" state=done check_data=pass map_errors=0
 
-# 6: stop during a run: results stay readable, threads gone.
+# 6: a report read while threads start DMA calls must not see a call that
+# began after the read's clock as one running for ages (a false hang).
+sst_start s_nvme "threads=2 duration_ms=6000 size=64 verify=0"
+for r in 1 2 3 4; do
+	(
+		i=0
+		while [ $i -lt 60 ]; do
+			cat "$SST_DIR/devices/s_nvme/stats"
+			i=$((i + 1))
+		done | grep -E '^(state: running|hang_thread_|check_hang: fail)' | sort | uniq -c
+	) > "/tmp/sst-live.$r" &
+done
+wait
+sst_stop s_nvme
+running=$(cat /tmp/sst-live.* | awk '$2 == "state:" { n += $1 } END { print n + 0 }')
+hangs=$(cat /tmp/sst-live.* | awk '$2 != "state:" { n += $1 } END { print n + 0 }')
+rm -f /tmp/sst-live.*
+if [ "$running" = 0 ]; then
+	ktap_result skip "live reports name no false hang" "the storm ended before any read"
+elif [ "$hangs" = 0 ]; then
+	ktap_result pass "live reports name no false hang ($running reads while running)"
+else
+	ktap_result fail "live reports name no false hang" "$hangs hang lines in $running reads while running, with no call slower than a few ms"
+fi
+
+# 7: a DMA call that does not return (test_stall_ms: the next call stalls)
+# must not freeze reports, other devices or del_device; stop waits for it
+# and can be interrupted; once the call returns, stop finishes.
+stall=/sys/module/swiotlb_stress/parameters/test_stall_ms
+if [ ! -w "$stall" ]; then
+	ktap_result skip "a stuck DMA call freezes nothing but its own stop" "no test_stall_ms parameter"
+else
+	why=
+	sst_new_device s_stall "profile=nvme"
+	sst_start s_stall "threads=1 duration_ms=60000 size=512 hang_ms=100"
+	echo 15000 > "$stall"
+	sleep 1
+	( sst_stop s_stall; echo "rc=$?" > /tmp/sst-stop.rc ) &
+	stopper=$!
+	sleep 1
+	st=$(timeout 5 cat "$SST_DIR/devices/s_stall/stats") || why="$why; stats read blocked"
+	case $(sst_key "$st" check_hang) in
+	fail) ;;
+	*) why="$why; check_hang is '$(sst_key "$st" check_hang)' while a call is stuck" ;;
+	esac
+	timeout 5 cat "$SST_DIR/devices/s_stall/run" > /dev/null || why="$why; run read blocked"
+	timeout 5 sh -c "printf 'name=s_other profile=nvme\n' > $SST_DIR/new_device" ||
+		why="$why; new_device of another device failed or blocked"
+	timeout 5 sh -c "printf 's_stall\n' > $SST_DIR/del_device" 2>/dev/null &&
+		why="$why; del_device of the stuck device succeeded"
+	err=$(dmesg | grep 'rejected: del_device' | tail -n 1)
+	case $err in
+	*"'s_stall' is stopping"*) ;;
+	*) why="$why; del_device not refused as stopping: '${err#*rejected: }'" ;;
+	esac
+	kill -0 $stopper 2>/dev/null || why="$why; stop returned while the call was stuck"
+	sst_stop s_stall &
+	second=$!
+	sleep 1
+	kill $second 2>/dev/null
+	sleep 1
+	kill -0 $second 2>/dev/null && why="$why; a second stop could not be interrupted"
+	n=0
+	while kill -0 $stopper 2>/dev/null && [ $n -lt 300 ]; do sleep 0.1; n=$((n + 1)); done
+	[ "$(cat /tmp/sst-stop.rc 2>/dev/null)" = rc=0 ] || why="$why; stop did not finish after the call returned"
+	[ "$(sst_key "$(sst_dev_file s_stall stats)" state)" = stopped ] || why="$why; state not stopped"
+	[ "$(ps 2>/dev/null | grep -c '[[]sstress/s_stall')" = 0 ] || why="$why; threads left"
+	sst_del_device s_stall || why="$why; del_device after stop failed"
+	sst_del_device s_other
+	rm -f /tmp/sst-stop.rc
+	echo 0 > "$stall"
+	if [ -z "$why" ]; then
+		ktap_result pass "a stuck DMA call freezes nothing but its own stop"
+	else
+		ktap_result fail "a stuck DMA call freezes nothing but its own stop" "${why#; }"
+	fi
+fi
+
+# 8: a flood of bad writes does not flood the kernel log.
+before=$(dmesg | grep -c 'swiotlb_stress: rejected:')
+i=0
+while [ $i -lt 300 ]; do
+	printf 'threads=0\n' > "$SST_DIR/devices/s_nvme/run" 2>/dev/null
+	i=$((i + 1))
+done
+n=$(($(dmesg | grep -c 'swiotlb_stress: rejected:') - before))
+if [ "$n" -ge 1 ] && [ "$n" -le 60 ]; then
+	ktap_result pass "300 rejected writes log $n 'rejected:' lines (rate-limited)"
+else
+	ktap_result fail "300 rejected writes are rate-limited in the log" "$n 'rejected:' lines"
+fi
+
+# 9: stop during a run: results stay readable, threads gone.
 sst_start s_nvme "threads=2 duration_ms=60000 size=4096"
 sleep 1
 sst_stop s_nvme
@@ -82,7 +174,7 @@ else
 	ktap_result fail "stop ends a running storm at once" "state $(sst_key "$st" state), $n threads left"
 fi
 
-# 7: rmmod with devices and storms running frees everything.
+# 10: rmmod with devices and storms running frees everything.
 if [ -n "${SST_MODULE:-}" ] && [ -f "$SST_MODULE" ]; then
 	sst_start s_nvme "threads=2 duration_ms=60000 size=4096"
 	sst_start s_c32 "threads=2 duration_ms=60000 size=4096"

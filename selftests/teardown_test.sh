@@ -79,12 +79,13 @@ while [ $i -lt "$cycles" ]; do
 	# shell under TCG and gain nothing).
 	for d in $devs; do
 		case $(rnd 3) in
-		0) spec="op=map_sg segs=4 size_min=512 size_max=16384" ;;
+		0) spec="op=map_sg segs=4 size_min=512 size_max=16384 live=8" ;;
+		# One coherent buffer at a time: live= is refused there.
 		1) spec="op=alloc_coherent size_min=4096 size_max=65536" ;;
-		*) spec="op=map_single size_min=1 size_max=65536 offset=random" ;;
+		*) spec="op=map_single size_min=1 size_max=65536 offset=random live=8" ;;
 		esac
 		if [ "$d" = td_a ]; then thr="threads=$ncpu pin=1"; else thr="threads=1"; fi
-		sst_start "$d" "$spec $thr live=8 duration_ms=600000" ||
+		sst_start "$d" "$spec $thr duration_ms=600000" ||
 			{ ktap_print "cycle $i: run on $d refused: $spec"; bad_action=$((bad_action + 1)); }
 	done
 	ms=$(rnd "$max_ms")

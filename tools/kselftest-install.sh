@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Copies selftests/ into a kernel tree as tools/testing/selftests/
-# swiotlb_stress/, with the module's private uapi header beside it (in-tree
+# swiotlb_stress/, with the module's private protocol header in uapi/ (in-tree
 # selftests reach such headers by a relative path into the tree; ours lives
 # in this repository), so the kernel's own runner can run them:
 #   make -C LINUX/tools/testing/selftests TARGETS=swiotlb_stress run_tests
@@ -19,5 +19,5 @@ rm -rf "$dst"
 mkdir -p "$dst/uapi"
 cp "$SST_TOP"/selftests/{Makefile,settings,config,ktap.h,sst_ctl.h,functions.sh} "$dst/"
 cp "$SST_TOP"/selftests/*.c "$SST_TOP"/selftests/*.sh "$dst/"
-cp "$SST_TOP/include/uapi/swiotlb_stress.h" "$dst/uapi/"
+cp "$SST_TOP/swiotlb_stress_uapi.h" "$dst/uapi/"
 echo "$dst"

@@ -9,7 +9,7 @@ SST_TOP=${SST_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 # Module sources, copied so several kernels build side by side.
 sst_module_sources() {
-	(cd "$SST_TOP" && ls Kbuild Makefile ./*.c ./*.h include/uapi/*.h scripts/compat-probe.sh)
+	(cd "$SST_TOP" && ls Kbuild Makefile ./*.c ./*.h scripts/compat-probe.sh)
 }
 
 # sst_build_module KDIR OUTDIR: builds with W=1; fails on any warning.
@@ -47,9 +47,9 @@ sst_build_selftests() {
 	local out=$1
 	mkdir -p "$out"
 	cp "$SST_TOP"/selftests/*.sh "$out/"
-	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP/include/uapi" \
+	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP" \
 		-o "$out/ctl_test" "$SST_TOP/selftests/ctl_test.c"
-	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP/include/uapi" \
+	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP" \
 		-o "$out/fuzz_ctl" "$SST_TOP/selftests/fuzz_ctl.c"
 }
 

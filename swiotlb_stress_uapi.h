@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * swiotlb_stress: the contract between the module and its user space
+ * swiotlb_stress: the contract between the module and its own tests
  * (selftests, tools/run.sh). The module exposes text files under debugfs;
  * this header names them, the report keys and the limits a control write is
  * checked against, so both sides agree on one definition.
+ *
+ * Not a kernel ABI: a private test protocol, so it lives next to the module
+ * (as lib/test_hmm_uapi.h does for test_hmm), not in include/uapi/.
  */
-#ifndef _UAPI_SWIOTLB_STRESS_H
-#define _UAPI_SWIOTLB_STRESS_H
+#ifndef _SWIOTLB_STRESS_UAPI_H
+#define _SWIOTLB_STRESS_UAPI_H
 
 /* Directory under the debugfs mount point. */
 #define SSTRESS_DEBUGFS_DIR	"swiotlb_stress"
@@ -52,4 +55,4 @@
 #define SSTRESS_FAIL		"fail"
 #define SSTRESS_SKIP		"skip"
 
-#endif /* _UAPI_SWIOTLB_STRESS_H */
+#endif /* _SWIOTLB_STRESS_UAPI_H */
