@@ -29,29 +29,27 @@ if scn_have_edu; then
 		*) scn_result edu9.refused fail "refused for another reason: $why" ;;
 		esac
 	fi
-	if sst_start edu0 "op=map_single threads=1 iterations=1 size=300000 oversize=1"; then
-		scn_result edu0.too_large fail "a 300000-byte edu run was accepted"
-		sst_stop edu0; sst_wait edu0 120
-	else
+	# refused CHECK SPEC REASON WHAT: starting SPEC on edu0 must be
+	# refused, and for REASON (a pattern of the "rejected:" log line).
+	refused() {
+		if sst_start edu0 "$2"; then
+			scn_result "edu0.$1" fail "$4 were accepted"
+			sst_stop edu0; sst_wait edu0 300
+			return
+		fi
 		why=$(dmesg | grep 'swiotlb_stress: rejected:' | tail -n 1 | sed 's/.*rejected: //')
 		case $why in
-		*'the most an edu device checks'*) scn_result edu0.too_large pass "$why" ;;
-		*) scn_result edu0.too_large fail "refused for another reason: $why" ;;
+		*$3*) scn_result "edu0.$1" pass "$why" ;;
+		*) scn_result "edu0.$1" fail "refused for another reason: $why" ;;
 		esac
-	fi
+	}
+	refused too_large "op=map_single threads=1 iterations=1 size=300000 oversize=1" \
+		'the most an edu device checks' "300000-byte edu runs"
 	# 8 threads of 200 KB accesses: one would wait ~70 s for the engine.
 	# (256 KiB is past dma_max_mapping_size() with min_align_mask 0xfff,
 	# refused for that before the engine wait is looked at.)
-	if sst_start edu0 "op=map_single threads=8 iterations=1 size=200000"; then
-		scn_result edu0.threads fail "8 threads of 200 KB edu accesses were accepted"
-		sst_stop edu0; sst_wait edu0 300
-	else
-		why=$(dmesg | grep 'swiotlb_stress: rejected:' | tail -n 1 | sed 's/.*rejected: //')
-		case $why in
-		*'engine wait'*) scn_result edu0.threads pass "$why" ;;
-		*) scn_result edu0.threads fail "refused for another reason: $why" ;;
-		esac
-	fi
+	refused threads "op=map_single threads=8 iterations=1 size=200000" \
+		'engine wait' "8 threads of 200 KB edu accesses"
 fi
 # The DMA engine's count and slowest transfer, then the devices go: a later
 # scenario in this boot takes the edu device afresh.
