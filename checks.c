@@ -36,12 +36,15 @@ const char *const sstress_check_names[SSTRESS_NR_CHECKS] = {
 	[SSTRESS_CHECK_MAX_MAPPING] = "max_mapping",
 	[SSTRESS_CHECK_ERRORS] = "errors",
 	[SSTRESS_CHECK_HANG] = "hang",
+	[SSTRESS_CHECK_ALIGN] = "align",
+	[SSTRESS_CHECK_SEARCH] = "search",
 };
 
 const char *const sstress_err_names[SSTRESS_NR_ERRS] = {
 	[SSTRESS_ERR_TOO_LARGE] = "too_large",
 	[SSTRESS_ERR_NO_POOL] = "no_pool",
 	[SSTRESS_ERR_POOL_FULL] = "pool_full",
+	[SSTRESS_ERR_IDLE_POOL] = "idle_pool",
 	[SSTRESS_ERR_ALIGN] = "align",
 	[SSTRESS_ERR_UNEXPECTED] = "unexpected",
 	[SSTRESS_ERR_NO_MEMORY] = "no_memory",
@@ -230,9 +233,18 @@ void sstress_synced_to_cpu(struct sstress_seg *s, u32 off, u32 len)
 	memcpy(s->rg->shadow_cpu + off, s->rg->shadow_dev + off, len);
 }
 
+/* dma-iommu, not dma-direct, maps for the device. */
+static bool sstress_behind_dma_iommu(struct device *dev)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	return dom && (dom->type & __IOMMU_DOMAIN_DMA_API);
+}
+
 /*
- * Right after a successful map: was it bounced, by what, and did the
- * bounce keep the address bits min_align_mask covers.
+ * Right after a successful map: was it bounced, by what, did the bounce
+ * keep the address bits min_align_mask covers, and did a bounce of a page
+ * or more start on a page.
  */
 void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s)
 {
@@ -258,6 +270,21 @@ void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s)
 	else
 		st->bounced_other++;
 
+	/*
+	 * SWIOTLB's promise, not the DMA API's: with no min_align_mask to
+	 * keep, a streaming bounce of PAGE_SIZE or more starts on a page of
+	 * the pool, as drivers came to rely on. v6.3 lost it ("swiotlb: fix
+	 * slot alignment checks") and v6.9 put it back ("swiotlb: Reinstate
+	 * page-alignment for mappings >= PAGE_SIZE"). dma-iommu bounces on
+	 * its own granule instead.
+	 */
+	if (!align && s->len >= PAGE_SIZE && !sstress_behind_dma_iommu(sd->dma_dev)) {
+		st->checked[SSTRESS_CHECK_ALIGN]++;
+		if (offset_in_page(s->dev_phys))
+			sstress_record_failure(c, SSTRESS_CHECK_ALIGN, s, 0, NULL,
+					       NULL);
+	}
+
 	/* Nothing to keep: the check has no subject for this device. */
 	if (!align)
 		return;
@@ -271,7 +298,6 @@ bool sstress_check_dev_view(const struct sstress_ctx *c,
 			    const struct sstress_seg *s,
 			    enum sstress_check check)
 {
-	struct iommu_domain *dom = iommu_get_domain_for_dev(c->sd->dma_dev);
 	u8 seen[SSTRESS_FAILURE_BYTES] = { };
 	long bad;
 
@@ -282,8 +308,7 @@ bool sstress_check_dev_view(const struct sstress_ctx *c,
 	 * under QEMU's model does) faults the device's read. Look at what
 	 * the device would see through the IOMMU's translation instead.
 	 */
-	if (c->dir == DMA_FROM_DEVICE && dom &&
-	    (dom->type & __IOMMU_DOMAIN_DMA_API))
+	if (c->dir == DMA_FROM_DEVICE && sstress_behind_dma_iommu(c->sd->dma_dev))
 		bad = sstress_backend_cpu.walk(c->sd, s, 0, s->len, NULL,
 					       s->rg->shadow_dev, seen);
 	else
@@ -367,8 +392,10 @@ void sstress_check_overlap(const struct sstress_ctx *c,
 }
 
 /*
- * Classifies a failed map. Every class but "unexpected" is a refusal the
- * kernel may make; an unexpected one fails the errors check.
+ * Classifies a failed map. Every class but "unexpected" and "idle_pool" is
+ * a refusal the kernel may make; an unexpected one fails the errors check,
+ * an idle_pool one (a bounce refused while nothing held the pool) the
+ * search check.
  */
 void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 			     phys_addr_t phys, bool pool_busy)
@@ -395,13 +422,28 @@ void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 		      SSTRESS_ERR_ALIGN : SSTRESS_ERR_TOO_LARGE;
 	else if (bounce && !sstress_dev_has_pool(sd))
 		err = SSTRESS_ERR_NO_POOL;
-	else if (bounce && pool_busy)
+	else if (bounce && (pool_busy || sstress_swiotlb_used(dev) > 0))
 		err = SSTRESS_ERR_POOL_FULL;
+	else if (bounce)
+		err = SSTRESS_ERR_IDLE_POOL;
 	else
 		err = SSTRESS_ERR_UNEXPECTED;
 	c->st->errs[err]++;
 	if (err == SSTRESS_ERR_UNEXPECTED)
 		sstress_record_failure(c, SSTRESS_CHECK_ERRORS, NULL, 0, NULL, NULL);
+	/*
+	 * Nothing held the pool, and the size is one the kernel says it maps:
+	 * the slot search failed with room to spare.
+	 */
+	if (err == SSTRESS_ERR_IDLE_POOL) {
+		struct sstress_seg what = {
+			.len = size, .phys = phys, .offset = offset_in_page(phys),
+		};
+
+		c->st->checked[SSTRESS_CHECK_SEARCH]++;
+		sstress_record_failure(c, SSTRESS_CHECK_SEARCH, &what, 0, NULL,
+				       NULL);
+	}
 }
 
 /*
@@ -460,6 +502,10 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			"a mapping of dma_max_mapping_size() failed on an idle pool",
 		[SSTRESS_CHECK_ERRORS] = "a mapping failed that nothing explains",
 		[SSTRESS_CHECK_HANG] = "a DMA call did not return within the bound",
+		[SSTRESS_CHECK_ALIGN] =
+			"a bounce of PAGE_SIZE or more did not start on a page of the pool (SWIOTLB's promise, not the DMA API's; lost in v6.3 by 0eee5ae10256, restored in v6.9 by 14cebf689a78)",
+		[SSTRESS_CHECK_SEARCH] =
+			"an idle pool refused a bounce of a size dma_max_mapping_size() allows",
 	};
 	static const char *const why_pass[SSTRESS_NR_CHECKS] = {
 		[SSTRESS_CHECK_OFFSET] = "every bounced mapping kept its min_align_mask bits",
@@ -471,6 +517,9 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			"dma_max_mapping_size() mapped at every allowed offset",
 		[SSTRESS_CHECK_ERRORS] = "every failed mapping had a reason",
 		[SSTRESS_CHECK_HANG] = "every DMA call returned",
+		[SSTRESS_CHECK_ALIGN] =
+			"every bounce of PAGE_SIZE or more started on a page of the pool (SWIOTLB's promise, not the DMA API's)",
+		[SSTRESS_CHECK_SEARCH] = "every bounce asked of an idle pool found its slots",
 	};
 	bool failed = false, passed = false;
 	enum sstress_check ck;
@@ -526,13 +575,28 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			if (!tot->maps)
 				skip = "no mapping was tried";
 			break;
+		case SSTRESS_CHECK_ALIGN:
+			if (dma_get_min_align_mask(sd->dma_dev))
+				skip = "device has a min_align_mask: its bounces keep those bits instead";
+			else if (sstress_behind_dma_iommu(sd->dma_dev))
+				skip = "behind an IOMMU: dma-iommu bounces on its own granule";
+			else if (!tot->bounced)
+				skip = "nothing bounced: no swiotlb=force, no buffer beyond mask";
+			else if (!tot->checked[ck])
+				skip = "no bounce of PAGE_SIZE or more";
+			break;
+		case SSTRESS_CHECK_SEARCH:
+			if (!tot->checked[ck])
+				skip = "no bounce was asked of an idle pool (threads=1 live=1, no other storm)";
+			break;
 		default:
 			if (!tot->checked[ck])
 				skip = "no mapping succeeded";
 			break;
 		}
 		if (!spec->verify && !tot->checked[ck] &&
-		    ck != SSTRESS_CHECK_ERRORS && ck != SSTRESS_CHECK_MAX_MAPPING)
+		    ck != SSTRESS_CHECK_ERRORS && ck != SSTRESS_CHECK_MAX_MAPPING &&
+		    ck != SSTRESS_CHECK_SEARCH)
 			skip = "verify=0: map and unmap timed only, data not checked";
 		if (skip) {
 			sstress_verdict(m, ck, SSTRESS_SKIP, skip);

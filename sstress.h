@@ -195,6 +195,8 @@ enum sstress_check {
 	SSTRESS_CHECK_MAX_MAPPING,
 	SSTRESS_CHECK_ERRORS,
 	SSTRESS_CHECK_HANG,
+	SSTRESS_CHECK_ALIGN,
+	SSTRESS_CHECK_SEARCH,
 	SSTRESS_NR_CHECKS,
 };
 
@@ -205,6 +207,7 @@ enum sstress_err {
 	SSTRESS_ERR_TOO_LARGE,		/* past dma_max_mapping_size() */
 	SSTRESS_ERR_NO_POOL,		/* needs bouncing, no bounce pool */
 	SSTRESS_ERR_POOL_FULL,		/* needs bouncing, pool in use */
+	SSTRESS_ERR_IDLE_POOL,		/* needs bouncing, pool idle: refused */
 	SSTRESS_ERR_ALIGN,		/* min_align_mask leaves no room */
 	SSTRESS_ERR_UNEXPECTED,		/* nothing explains it */
 	/* alloc_coherent: no free memory in reach, as the API allows */

@@ -55,6 +55,8 @@ struct sstress_xfer {
 	struct sstress_seg *segs;
 	struct scatterlist *sgl;
 	bool mapped;
+	/* No other mapping held pool space while it was mapped. */
+	bool idle;
 };
 
 struct sstress_thread {
@@ -331,6 +333,7 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 						sstress_pool_was_busy(seen));
 			return false;
 		}
+		x->idle = !pool_busy && !sstress_pool_was_busy(seen);
 		atomic64_add(SSTRESS_MAP_DONE + 1, &sstress_pool_users);
 		if (n > x->nsegs || !sstress_sg_dma_assign(x, n)) {
 			/*
@@ -358,6 +361,7 @@ static bool sstress_xfer_map(struct sstress_thread *t, struct sstress_xfer *x,
 					sstress_pool_was_busy(seen));
 		return false;
 	}
+	x->idle = !pool_busy && !sstress_pool_was_busy(seen);
 	atomic64_add(SSTRESS_MAP_DONE + 1, &sstress_pool_users);
 	return true;
 }
@@ -640,6 +644,7 @@ static void sstress_xfer_account(struct sstress_thread *t,
 				 const struct sstress_ctx *c,
 				 unsigned int *nbounced)
 {
+	bool bounced = false;
 	unsigned int i;
 
 	t->stats.pool_peak = max(t->stats.pool_peak,
@@ -651,9 +656,13 @@ static void sstress_xfer_account(struct sstress_thread *t,
 
 		t->stats.bytes_mapped += s->len;
 		sstress_check_mapped(c, s);
+		bounced |= s->bounced;
 		if (nbounced && s->bounced)
 			t->bounced[(*nbounced)++] = s;
 	}
+	/* An idle pool found room: the search check's subject. */
+	if (x->idle && bounced)
+		t->stats.checked[SSTRESS_CHECK_SEARCH]++;
 }
 
 static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
