@@ -211,8 +211,14 @@ for s in "${scenarios[@]}"; do
 	a=$(scn_meta "$s" append)
 	m=${mem:-$(scn_meta "$s" mem)}
 	key="${m:-2G}|$a|$(scn_meta "$s" qemu)"
-	# A scenario that may take its kernel down boots alone.
-	[ "$(scn_meta "$s" boot)" != alone ] || key="$key|$s"
+	# A scenario that may take its kernel down boots alone, or only with
+	# the scenarios that name the same boot.
+	b=$(scn_meta "$s" boot)
+	case $b in
+	'') ;;
+	alone) key="$key|$s" ;;
+	*) key="$key|boot=$b" ;;
+	esac
 	[ -n "${groups[$key]+x}" ] || order+=("$key")
 	groups[$key]="${groups[$key]:-} $s"
 done
