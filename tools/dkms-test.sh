@@ -76,7 +76,7 @@ srcdir=usr/src/swiotlb-stress-$up
 (cd "$tmp/root" && find . -type f | sed 's|^\./||' | sort) > "$tmp/files"
 outside=$(grep -v -e "^$srcdir/" -e '^usr/share/doc/swiotlb-stress-dkms/' "$tmp/files")
 [ -z "$outside" ] && ok "deb installs only under /$srcdir and its doc directory" ||
-	notok "deb installs files elsewhere" "$(echo $outside)"
+	notok "deb installs files elsewhere" "$(xargs <<< "$outside")"
 sed -n "s|^$srcdir/||p" "$tmp/files" > "$tmp/have"
 { (cd "$SST_TOP" && sst_module_sources) | sed 's|^\./||'; echo dkms.conf; } | sort -u > "$tmp/want"
 if cmp -s "$tmp/have" "$tmp/want"; then
@@ -102,6 +102,7 @@ bad=$(grep -E '(^|/)(\.git|results|debian|tools|selftests)(/|$)|\.(o|ko|cmd|mod|
 	notok "build output or other files in the deb" "$bad"
 
 conf=$pk/dkms.conf
+# shellcheck source=/dev/null
 cv() { (set +u; . "$conf"; eval "echo \"\${$1}\""); }
 [ "$(cv PACKAGE_NAME)" = swiotlb-stress ] && [ "$(cv PACKAGE_VERSION)" = "$up" ] &&
 	[ "$(cv 'BUILT_MODULE_NAME[0]')" = swiotlb-stress ] && [ "$(cv AUTOINSTALL)" = yes ] &&
@@ -172,7 +173,7 @@ for k in "${kernels[@]}"; do
 		[ -n "$d" ] || undoc+=" $p"
 	done
 	[ -n "$params" ] && [ -z "$undoc" ] &&
-		ok "modinfo $k documents every parameter: $(echo $params)" ||
+		ok "modinfo $k documents every parameter: $(xargs <<< "$params")" ||
 		notok "modinfo $k: parameters without a description (MODULE_PARM_DESC)" "${undoc:-no module_param found in the sources}"
 done
 finish
