@@ -101,13 +101,16 @@ bad=$(grep -E '(^|/)(\.git|results|debian|tools|selftests)(/|$)|\.(o|ko|cmd|mod|
 [ -z "$bad" ] && ok "no .git, results/, debian/, tools/ or build output in the deb" ||
 	notok "build output or other files in the deb" "$bad"
 
-conf=$pk/dkms.conf
+# dkms.conf wherever the package put it (a PACKAGE_VERSION other than the
+# changelog's moves it out of $srcdir).
+conf=$(find "$tmp/root/usr/src" -name dkms.conf | head -n 1)
+conf=${conf:-$pk/dkms.conf}
 # shellcheck source=/dev/null
-cv() { (set +u; . "$conf"; eval "echo \"\${$1}\""); }
+cv() { [ -r "$conf" ] && (set +u; . "$conf"; eval "echo \"\${$1}\""); }
 [ "$(cv PACKAGE_NAME)" = swiotlb-stress ] && [ "$(cv PACKAGE_VERSION)" = "$up" ] &&
 	[ "$(cv 'BUILT_MODULE_NAME[0]')" = swiotlb-stress ] && [ "$(cv AUTOINSTALL)" = yes ] &&
 	ok "dkms.conf: swiotlb-stress $up (the changelog's version), module swiotlb-stress, AUTOINSTALL=yes" ||
-	notok "dkms.conf" "PACKAGE_NAME=$(cv PACKAGE_NAME) PACKAGE_VERSION=$(cv PACKAGE_VERSION) (deb: $up) BUILT_MODULE_NAME=$(cv 'BUILT_MODULE_NAME[0]') AUTOINSTALL=$(cv AUTOINSTALL)"
+	notok "dkms.conf" "${conf#"$tmp/root"}: PACKAGE_NAME=$(cv PACKAGE_NAME) PACKAGE_VERSION=$(cv PACKAGE_VERSION) (deb: $up) BUILT_MODULE_NAME=$(cv 'BUILT_MODULE_NAME[0]') AUTOINSTALL=$(cv AUTOINSTALL)"
 grep -q '/usr/lib/dkms/common.postinst' "$tmp/ctl/postinst" 2>/dev/null &&
 	grep -q '\$DKMS_POSTINST \$DKMS_NAME \$DKMS_VERSION' "$tmp/ctl/postinst" &&
 	grep -q '^DKMS_VERSION='"$up"'$' "$tmp/ctl/postinst" &&
