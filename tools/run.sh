@@ -123,6 +123,10 @@ fi
 if [ $host = 1 ]; then
 	[ -z "$kernel" ] || die "--kernel and --host exclude each other"
 	kver=$(uname -r)
+	# The swiotlb-stress-dkms package's build for this kernel (README: the
+	# DKMS package), unless --kdir names a tree to build this one against.
+	dkms_ko=
+	[ -n "$kdir" ] || for f in /lib/modules/"$kver"/updates/dkms/swiotlb_stress.ko*; do [ ! -e "$f" ] || dkms_ko=$f; done
 	kdir=${kdir:-/lib/modules/$kver/build}
 	[ -d "$kdir" ] || die "no build tree for the running kernel: apt-get install linux-headers-$kver"
 else
@@ -164,7 +168,15 @@ command -v python3 > /dev/null || die "python3 is needed for the results: apt-ge
 out=${out:-$SST_TOP/results/run-$(date +%Y%m%d-%H%M%S)-$kver}
 mkdir -p "$out"
 echo "# results: $out"
-ko=$(sst_build_module "$kdir" "$out/build") || die "module build failed"
+if [ -n "${dkms_ko:-}" ]; then
+	echo "# module: $dkms_ko (swiotlb-stress-dkms; --kdir DIR builds this tree instead)"
+	mkdir -p "$out/build"
+	ko=$out/build/swiotlb_stress.ko
+	case $dkms_ko in *.xz) xz -dc ;; *.zst) zstd -dcq ;; *.gz) gzip -dc ;; *) cat ;; esac < "$dkms_ko" > "$ko" ||
+		die "cannot read $dkms_ko"
+else
+	ko=$(sst_build_module "$kdir" "$out/build") || die "module build failed"
+fi
 sst_build_selftests "$out/build/selftests" || die "selftest build failed"
 
 # ---- run: one boot per distinct (append, mem) ----
