@@ -6,6 +6,7 @@
 # proves: stale bug=1
 # proves: sync_for_device bug=2
 # proves: max_mapping bug=4
+# proves: search bug=10
 # default: yes
 # What broke mkfs.xfs: the NVMe PRP format carries the page offset in the
 # address, so a bounce slot must keep (dma ^ phys) & 0xfff == 0. Sizes up to

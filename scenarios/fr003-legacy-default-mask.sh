@@ -3,6 +3,7 @@
 # append: swiotlb=force
 # mem: 2G
 # requires: swiotlb=force
+# proves: align bug=9
 # default: yes
 scn_device legacy0 "profile=legacy" &&
 scn_expect_key legacy0 config mask_source bus-default "no dma_set_mask() call: the bus default stays" &&

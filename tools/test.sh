@@ -135,6 +135,30 @@ out=$SST_TOP/results/test-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 echo "# results: $out"
 compile_matrix
+
+# Tier 2b: the DKMS package (tools/dkms-test.sh, about a minute): what it
+# holds, and dkms building the module from it for each kernel with headers.
+dkms_tests() {
+	local line t log=$out/dkms-test.log
+	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+		vm_need_packages dkms dh-dkms debhelper dpkg-dev
+	fi
+	echo "# dkms: tools/dkms-test.sh"
+	bash "$SST_TOP/tools/dkms-test.sh" > "$log" 2>&1
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" # SKIP "*)
+			t=${line#ok [0-9]* }
+			result skip "dkms: ${t%% # SKIP *}" "${t#* # SKIP }" ;;
+		"ok "*) result pass "dkms: ${line#ok [0-9]* }" ;;
+		"not ok "*)
+			t=${line#not ok [0-9]* }
+			result fail "dkms: ${t%% # *}" "${t#* # }" ;;
+		esac
+	done < "$log"
+	grep -q '^1\.\.' "$log" || result fail "dkms: tools/dkms-test.sh" "no plan line; see $log"
+}
+dkms_tests
 sst_build_selftests "$out/selftests"
 
 # result (tools/lib/results.sh) judges each result against $kver's findings.
@@ -410,9 +434,17 @@ if [ $quick = 0 ]; then
 			fi
 			;;
 		esac
-		echo "# proofs: $v (tools/prove-checks.sh --version $v)"
-		bash "$SST_TOP/tools/prove-checks.sh" --version "$v" --out "$out/prove-$v" \
-			> "$out/prove-$v.log" 2>&1 || true
+		# The check-* scenarios and the default ones (what --host runs).
+		echo "# proofs: $v (tools/prove-checks.sh --version $v --set ${SST_PROVE_SET:-all})"
+		bash "$SST_TOP/tools/prove-checks.sh" --version "$v" --set "${SST_PROVE_SET:-all}" \
+			--out "$out/prove-$v" > "$out/prove-$v.log" 2>&1 || true
+		sed -n 's/^# \([^ ]*\): left out: /\1\t/p' "$out/prove-$v.log" |
+		while IFS=$'\t' read -r scn why; do
+			echo "skip	proofs $v [$scn]	$why"
+		done > "$out/prove-$v.skips"
+		while IFS=$'\t' read -r _ name why; do
+			result skip "$name" "$why"
+		done < "$out/prove-$v.skips"
 		if [ ! -s "$out/prove-$v/table.txt" ]; then
 			result fail "proofs $v" "no table; see $out/prove-$v.log"
 			continue
