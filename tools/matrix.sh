@@ -193,8 +193,14 @@ for i in "${!kernels[@]}"; do
 	d=$out/k$((i + 1))
 	echo "# kernel $((i + 1)): $k"
 	rc=0
+	# All of run.sh's output goes to its log; its progress lines (stderr)
+	# also to ours.
+	: > "$d.log"
+	# shellcheck disable=SC2094 # both append to the log
 	bash "$SST_TOP/tools/run.sh" --kernel "$k" --kdir "${kdirs[$i]}" --out "$d" \
-		"${runopts[@]}" "${scenarios[@]}" > "$d.log" 2>&1 || rc=$?
+		"${runopts[@]}" "${scenarios[@]}" >> "$d.log" \
+		2> >(tee -a "$d.log" | grep --line-buffered -E '^# boot [0-9]+ of [0-9]+: ' |
+			sed -u "s/^# /#   kernel $((i + 1)): /" >&2) || rc=$?
 	if [ ! -r "$d/checks.tsv" ]; then
 		# No results at all (set-up failed): the whole column says so.
 		echo "#   no results (tools/run.sh exit $rc): $(tail -n 1 "$d.log")"

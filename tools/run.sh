@@ -181,7 +181,9 @@ sst_build_selftests "$out/build/selftests" || die "selftest build failed"
 
 # ---- run: one boot per distinct (append, mem) ----
 # One line per boot for the results model (tools/sst/model.py, read_boots):
-# n, verdict, wall seconds, timeout, mem, append, qemu, scenarios.
+# n, verdict, wall seconds, timeout, mem, append, qemu, scenarios,
+# watchdog (what vm_boot's watchdog did: term, kill or empty), seconds
+# from QEMU's start to the first storm.
 : > "$out/boots.tsv"
 : > "$out/boots.txt"
 
@@ -191,6 +193,7 @@ run_group() { # LOG ENVFILE SCENARIOS...
 	local payload=$out/payload
 	sst_stage_payload "$payload" "$ko" "$out/build/selftests"
 	cp "$envf" "$payload/env"
+	VM_WATCHDOG='' VM_FIRST_STORM=''
 	if [ $host = 1 ]; then
 		SST_ROOT=$payload sh "$payload/tools/guest/main.sh" > "$log" 2>&1 || rc=$?
 		VM_VERDICT=ok
@@ -236,6 +239,9 @@ for s in "${scenarios[@]}"; do
 done
 [ $host = 1 ] && { order=("host|"); groups["host|"]="${scenarios[*]}"; }
 
+# A progress line on stderr as each boot starts and ends (stdout stays
+# the results): boot N of M, its scenarios, elapsed, an estimate of the rest.
+progress() { (cd "$SST_TOP/tools" && python3 -m sst progress "$1" "$out" "$n" "${#order[@]}" "$SECONDS" "${@:2}") >&2 || true; }
 n=0
 for key in "${order[@]}"; do
 	n=$((n + 1))
@@ -260,11 +266,15 @@ for key in "${order[@]}"; do
 	else
 		echo "# boot $n: $kver, mem $bootmem, append '$bootappend'${bootqemu:+, qemu '$bootqemu'}: ${groups[$key]# }"
 	fi
+	# shellcheck disable=SC2086 # one word per scenario
+	progress start ${groups[$key]}
 	t0=$SECONDS
 	run_group "$log" "$envf" ${groups[$key]}
-	echo "boot $n verdict=$VM_VERDICT mem=$bootmem append=$bootappend scenarios=${groups[$key]# }" >> "$out/boots.txt"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$VM_VERDICT" "$((SECONDS - t0))" \
-		"$boottimeout" "$bootmem" "$bootappend" "$bootqemu" "${groups[$key]# }" >> "$out/boots.tsv"
+	echo "boot $n verdict=$VM_VERDICT mem=$bootmem append=$bootappend scenarios=${groups[$key]# }${VM_WATCHDOG:+ watchdog=$VM_WATCHDOG}" >> "$out/boots.txt"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$VM_VERDICT" "$((SECONDS - t0))" \
+		"$boottimeout" "$bootmem" "$bootappend" "$bootqemu" "${groups[$key]# }" \
+		"$VM_WATCHDOG" "$VM_FIRST_STORM" >> "$out/boots.tsv"
+	progress end
 done
 
 # ---- results: the model (tools/sst) reads the consoles once and writes the

@@ -28,7 +28,8 @@ usage() {
 usage: tools/test.sh [--kernel IMAGE [--kdir DIR]]... [--quick] [--unit] [--timeout S] [--kvm] [-v]
 
 First the host side's unit tests (tools/sst/tests, seconds, no QEMU;
---unit runs only them), then the compile matrix: the module built with
+--unit runs only them), then vm_boot's wall-time bound
+(tools/test-watchdog.sh, about 40 s of tiny guests), then the compile matrix: the module built with
 W=1 against the build tree of every Debian kernel in \$SST_COMPILE_MATRIX
 (tools/sst/debian.py fetches them).
 
@@ -92,6 +93,29 @@ if [ $unit = 1 ]; then
 	[ "$fail" = 0 ]
 	exit
 fi
+
+# Tier 1b: vm_boot's wall-time bound on guests that never end
+# (tools/test-watchdog.sh: a multiboot "cli; hlt" kernel, a QEMU deaf to
+# SIGTERM, ^C; about 40 s, nothing else booted).
+watchdog_tests() {
+	local log line
+	log=$(mktemp)
+	echo "# watchdog: tools/test-watchdog.sh"
+	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+		# shellcheck disable=SC2086
+		vm_need_packages $SST_PKGS_VM binutils || true
+	fi
+	nice bash "$SST_TOP/tools/test-watchdog.sh" > "$log" 2>&1 || true
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) result pass "watchdog: ${line#ok - }" ;;
+		"not ok - "*) result fail "watchdog: ${line#not ok - }" "see tools/test-watchdog.sh" ;;
+		esac
+	done < "$log"
+	grep -qE '^[0-9]+ passed, 0 failed$' "$log" || { tail -n 5 "$log"; result fail "watchdog tests" "tools/test-watchdog.sh did not end in 'N passed, 0 failed'"; }
+	rm -f "$log"
+}
+watchdog_tests
 
 # Tier 2: the module against every Debian kernel's build tree (no boot):
 # every line of every suite. Trixie's 6.12.118 and sid's 7.2.13 get a tree

@@ -43,8 +43,20 @@ VM_GUEST_RC=
 VM_OOPS=0
 # Set by vm_boot: wall-clock seconds the QEMU run took.
 VM_ELAPSED=0
+# Set by vm_boot: what its watchdog had to do when the guest outlived
+# --timeout: "term" (QEMU ended on SIGTERM), "kill" (it did not within
+# the grace period and was SIGKILLed, VM_KILLED=1), or empty.
+VM_WATCHDOG=
+VM_KILLED=0
+# Set by vm_boot: seconds from QEMU's start to the first "SST-STORM" and
+# "SST-GUEST-START" lines on the console (empty: none seen).
+VM_FIRST_STORM=
+VM_GUEST_START=
 # What vm_boot calls a panic or oops on the console.
 VM_PANIC_RE='Kernel panic|BUG:|Oops:'
+
+# The console reader (tools/sst/reader.py), found from this file.
+VM_READER=$(cd "$(dirname "${BASH_SOURCE[0]}")/../sst" 2>/dev/null && pwd)/reader.py
 
 # vm_need_packages PKG...: returns 0 when every Debian package is installed.
 # As root on Debian, installs the missing ones with apt-get (apt-get update
@@ -232,6 +244,10 @@ vm_boot_guest() {
 	vm_boot "$@" || rc=$?
 	if [ -n "$log" ] && [ "$VM_VERDICT" != ok ] && ! grep -aq '^SST-INFO kernel ' "$log"; then
 		mv "$log" "$log.first-boot"
+		local f
+		for f in watchdog marks; do
+			[ ! -e "$log.$f" ] || mv "$log.$f" "$log.first-boot.$f"
+		done
 		echo "#   the kernel died before the guest started ($VM_VERDICT, $(grep -aE "$VM_PANIC_RE" "$log.first-boot" | head -n 1 | sed 's/^\[[^]]*\] //')); booting once more" >&2
 		rc=0
 		vm_boot "$@" || rc=$?
@@ -273,16 +289,167 @@ vm_boot_opts() {
 	done
 }
 
+# vm__now_us: the epoch time in microseconds.
+vm__now_us() {
+	local t=${EPOCHREALTIME:-}
+	if [ -n "$t" ]; then
+		echo "${t//[!0-9]/}"
+	else
+		echo "$(date +%s)000000"
+	fi
+}
+
+# vm__watchdog QPID TIMEOUT GRACE FILE: run in the background by
+# vm__run_qemu. Polls QPID (QEMU, the leader of its own process group)
+# twice a second: if it is still there TIMEOUT seconds in, sends SIGTERM
+# to it and its group; GRACE seconds later, SIGKILL to the pid, then the
+# group. Each step is a line in FILE. If QEMU outlives SIGKILL by 5 s (a
+# process stuck in the kernel), the watchdog sends SIGUSR1 to $VM__PARENT,
+# whose wait then gives up on it. Ends when QPID is gone.
+vm__watchdog() {
+	local qpid=$1 t=$2 g=$3 f=$4 t0 now
+	trap - INT TERM HUP USR1
+	t0=$(vm__now_us)
+	vm__alive() { kill -0 "$qpid" 2> /dev/null; }
+	vm__until() { # SECONDS since t0, or QEMU gone: 1
+		while vm__alive; do
+			now=$(vm__now_us)
+			[ $((now - t0)) -lt $(($1 * 1000000)) ] || return 0
+			sleep 0.5
+		done
+		return 1
+	}
+	vm__until "$t" || return 0
+	echo "term at $(( ($(vm__now_us) - t0) / 1000000 ))s: no SST-GUEST-END within --timeout ${t}s; SIGTERM to QEMU (pid $qpid) and its process group" >> "$f"
+	kill -TERM "$qpid" 2> /dev/null || true
+	kill -TERM -- "-$qpid" 2> /dev/null || true
+	vm__until $((t + g)) || return 0
+	echo "kill at $(( ($(vm__now_us) - t0) / 1000000 ))s: QEMU (pid $qpid) did not end within ${g}s of SIGTERM; SIGKILL to its pid, then its process group" >> "$f"
+	kill -KILL "$qpid" 2> /dev/null || true
+	kill -KILL -- "-$qpid" 2> /dev/null || true
+	vm__until $((t + g + 5)) || return 0
+	echo "gave up at $(( ($(vm__now_us) - t0) / 1000000 ))s: QEMU (pid $qpid) outlived SIGKILL by 5 s; vm_boot stops waiting for it" >> "$f"
+	kill -USR1 "$VM__PARENT" 2> /dev/null || true
+}
+
+# vm__stop_group QPID: SIGTERM to QEMU and its group, SIGKILL 2 s later.
+vm__stop_group() {
+	local i
+	kill -TERM "$1" 2> /dev/null || return 0
+	kill -TERM -- "-$1" 2> /dev/null || true
+	for i in 1 2 3 4; do
+		sleep 0.5
+		kill -0 "$1" 2> /dev/null || return 0
+	done
+	kill -KILL "$1" 2> /dev/null || true
+	kill -KILL -- "-$1" 2> /dev/null || true
+}
+
+# vm__run_qemu TMP LOG TIMEOUT GRACE QEMU ARGS...: runs QEMU in a process
+# group of its own, its output through the FIFO TMP/console to the console
+# reader, under vm__watchdog; sets VM__QRC to QEMU's exit code. On SIGINT,
+# SIGTERM or SIGHUP, stops QEMU, the watchdog and the reader, puts back
+# the caller's traps and sends the signal to this shell again.
+vm__run_qemu() {
+	local tmp=$1 log=$2 t=$3 g=$4 qpid='' rpid='' wpid='' rc saved
+	shift 4
+	local -a rd=()
+	VM__QRC=255 VM__GIVEUP=0 VM__PARENT=$BASHPID
+	# The reader: Python (time marks) or, without python3, sed.
+	if command -v python3 > /dev/null && [ -r "$VM_READER" ]; then
+		rd=(python3 -u "$VM_READER" "$log" --marks "$log.marks" --t0 "${EPOCHREALTIME:-$(date +%s)}")
+		[ "${VM_VERBOSE:-0}" != 1 ] || rd+=(--echo)
+		"${rd[@]}" < "$tmp/console" &
+	elif [ "${VM_VERBOSE:-0}" = 1 ]; then
+		sed -u 's/\r//g' < "$tmp/console" | tee "$log" &
+	else
+		sed -u 's/\r//g' < "$tmp/console" > "$log" &
+	fi
+	rpid=$!
+	saved=$(trap -p INT TERM HUP USR1)
+	# The pids are the caller's locals below: a trap sees them.
+	trap 'vm__on_signal INT' INT
+	trap 'vm__on_signal TERM' TERM
+	trap 'vm__on_signal HUP' HUP
+	trap 'VM__GIVEUP=1' USR1
+	# Its own process group (setpgid, same session): the watchdog can
+	# kill all of it, and ^C reaches this shell, which stops it.
+	perl -e 'setpgrp(0, 0) or die "setpgrp: $!\n"; exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"' \
+		"$@" < /dev/null > "$tmp/console" 2>&1 &
+	qpid=$!
+	vm__watchdog "$qpid" "$t" "$g" "$log.watchdog" < /dev/null > /dev/null 2>&1 &
+	wpid=$!
+	while :; do
+		rc=0
+		# (2>: no "Killed" notice from the shell for a SIGKILLed QEMU)
+		wait "$qpid" 2> /dev/null || rc=$?
+		if [ "$VM__GIVEUP" = 1 ]; then
+			rc=137
+			break
+		fi
+		# wait returns early for a trapped signal: is QEMU gone?
+		kill -0 "$qpid" 2> /dev/null || break
+	done
+	VM__QRC=$rc
+	# Nothing of its process group outlives QEMU (and the watchdog may
+	# be stopped below between its kill of the pid and of the group).
+	kill -KILL -- "-$qpid" 2> /dev/null || true
+	kill "$wpid" 2> /dev/null || true
+	wait "$wpid" 2> /dev/null || true
+	vm__reap_reader "$rpid"
+	# The caller's traps, as they were (trap -p lists the set ones).
+	trap - INT TERM HUP USR1
+	eval "${saved:-}"
+	return 0
+}
+
+# vm__reap_reader PID: the reader ends once QEMU's output is closed; it
+# gets 2 s, then is killed.
+vm__reap_reader() {
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$1" 2> /dev/null || break
+		sleep 0.2
+	done
+	kill "$1" 2> /dev/null || true
+	wait "$1" 2> /dev/null || true
+}
+
+# vm__on_signal SIG: the trap of vm__run_qemu (its locals qpid, wpid, rpid,
+# tmp, saved are in scope).
+vm__on_signal() {
+	local sig=$1
+	echo "vm_boot: SIG$sig: stopping QEMU" >&2
+	[ -z "${qpid:-}" ] || vm__stop_group "$qpid"
+	[ -z "${wpid:-}" ] || kill "$wpid" 2> /dev/null || true
+	[ -z "${rpid:-}" ] || vm__reap_reader "$rpid"
+	[ -z "${tmp:-}" ] || rm -rf "$tmp"
+	trap - INT TERM HUP USR1
+	eval "${saved:-}"
+	kill -s "$sig" "$BASHPID"
+	# A caller's trap that returns: vm_boot ends as an error.
+	exit 130
+}
+
 # vm_boot --kernel IMAGE --initrd CPIO --log FILE [--append "ARGS"]
-#         [--mem SIZE] [--smp N] [--timeout SECONDS] [--kvm]
-#         [--extra "QEMU ARGS"]
+#         [--mem SIZE] [--smp N] [--timeout SECONDS] [--grace SECONDS]
+#         [--kvm] [--extra "QEMU ARGS"]
 # Boots IMAGE in qemu-system-x86_64 (q35, TCG with -cpu max; --kvm: KVM
 # with -cpu host, which hangs or aborts on some hosts) with kernel
 # parameters "console=ttyS0 panic=5 loglevel=7 printk.time=1 ARGS". The
 # serial console, without carriage returns, goes to FILE, and to stdout
-# too when VM_VERBOSE=1. QEMU is stopped after SECONDS (default 600),
-# killed 5 s later. --extra is split at blanks (no quoting).
-# Defaults: --mem 2G --smp 2.
+# too when VM_VERBOSE=1. --extra is split at blanks (no quoting).
+# Defaults: --mem 2G --smp 2 --timeout 600 --grace $VM_GRACE (5).
+# $SST_QEMU names the QEMU binary (default qemu-system-x86_64).
+#
+# The wall time is bounded by construction (vm__watchdog): QEMU runs in a
+# process group of its own, and a watchdog process, which waits on no
+# pipe and on no answer from QEMU, sends it SIGTERM after SECONDS and,
+# SECONDS + GRACE in, SIGKILLs its pid and then its process group. What
+# the watchdog had to do is in FILE.watchdog, VM_WATCHDOG (term or kill)
+# and VM_KILLED (1: SIGKILL was needed). The console reader ends when
+# QEMU's output closes; vm_boot gives it 2 s more, then kills it. ^C (or
+# SIGTERM, SIGHUP) stops QEMU the same way, then reaches the caller.
 # Returns, and sets VM_VERDICT to:
 #   0 ok          SST-GUEST-END rc=0
 #   1 fail        SST-GUEST-END rc=N, N != 0 (VM_GUEST_RC=N)
@@ -291,17 +458,26 @@ vm_boot_opts() {
 #   3 timeout     no SST-GUEST-END within SECONDS: the guest hung
 #   4 qemu-error  QEMU failed (bad kernel path, bad option, ...), or bad
 #                 arguments to vm_boot
+# VM_FIRST_STORM: seconds from QEMU's start to the guest's first
+# "SST-STORM" line (empty if none; VM_GUEST_START likewise for
+# "SST-GUEST-START"), from the reader's FILE.marks.
 vm_boot() {
 	local kernel='' initrd='' append='' mem=2G smp=2 timeout=600 log='' kvm=0 extra=''
+	local grace=${VM_GRACE:-5} qemu_bin=${SST_QEMU:-qemu-system-x86_64}
 	local -a accel extra_args=()
 	VM_VERDICT=qemu-error VM_GUEST_RC='' VM_OOPS=0 VM_ELAPSED=0
-	vm_boot_opts vm_boot '' "$@" || return 4
+	VM_KILLED=0 VM_WATCHDOG='' VM_FIRST_STORM='' VM_GUEST_START=''
+	vm_boot_opts vm_boot '--grace' "$@" || return 4
 	if [ -z "$kernel" ] || [ -z "$initrd" ] || [ -z "$log" ]; then
 		echo "vm_boot: --kernel, --initrd and --log are needed" >&2
 		return 4
 	fi
 	if ! [[ $timeout =~ ^[1-9][0-9]*$ ]]; then
 		echo "vm_boot: --timeout needs seconds, not '$timeout'" >&2
+		return 4
+	fi
+	if ! [[ $grace =~ ^[1-9][0-9]*$ ]]; then
+		echo "vm_boot: --grace (VM_GRACE) needs seconds, not '$grace'" >&2
 		return 4
 	fi
 	read -r -a extra_args <<< "$extra" || true
@@ -311,34 +487,38 @@ vm_boot() {
 		accel=(-accel tcg -cpu max)
 	fi
 
-	local rcfile qrc start=$SECONDS
-	rcfile=$(mktemp) || return 4
-	# timeout --foreground: QEMU stays in our process group, so ^C reaches
-	# it. The exit code of timeout goes through a file: this is a pipeline.
-	{
-		if timeout --foreground --kill-after=5 "$timeout" \
-			qemu-system-x86_64 -machine q35 "${accel[@]}" \
-			-m "$mem" -smp "$smp" -nographic -no-reboot \
-			-serial stdio -monitor none -display none \
-			-kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyS0 panic=5 loglevel=7 printk.time=1${append:+ $append}" \
-			"${extra_args[@]}" < /dev/null 2>&1; then
-			echo 0 > "$rcfile"
-		else
-			echo $? > "$rcfile"
-		fi
-	} | if [ "${VM_VERBOSE:-0}" = 1 ]; then
-		sed -u 's/\r//g' | tee "$log"
-	else
-		sed -u 's/\r//g' > "$log"
-	fi || true
-	qrc=$(cat "$rcfile" 2>/dev/null) || true
-	rm -f "$rcfile"
-	qrc=${qrc:-255}
-	VM_ELAPSED=$((SECONDS - start))
-	if [ ! -f "$log" ]; then
+	local qrc start=$SECONDS tmp
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/vm-boot.XXXXXX") || return 4
+	rm -f "$log.watchdog" "$log.marks"
+	if ! : > "$log"; then
 		echo "vm_boot: cannot write the log '$log'" >&2
+		rm -rf "$tmp"
 		return 4
+	fi
+	mkfifo "$tmp/console" || { rm -rf "$tmp"; return 4; }
+	vm__run_qemu "$tmp" "$log" "$timeout" "$grace" \
+		"$qemu_bin" -machine q35 "${accel[@]}" \
+		-m "$mem" -smp "$smp" -nographic -no-reboot \
+		-serial stdio -monitor none -display none \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=5 loglevel=7 printk.time=1${append:+ $append}" \
+		"${extra_args[@]}"
+	qrc=$VM__QRC
+	rm -rf "$tmp"
+	VM_ELAPSED=$((SECONDS - start))
+	if [ -s "$log.watchdog" ]; then
+		VM_WATCHDOG=term
+		if grep -q '^kill ' "$log.watchdog"; then
+			VM_WATCHDOG=kill VM_KILLED=1
+		fi
+		# What timeout(1) would have said: 124 stopped, 137 killed.
+		qrc=124
+		[ $VM_KILLED = 0 ] || qrc=137
+		echo "vm_boot: $(tail -n 1 "$log.watchdog")" >&2
+	fi
+	if [ -s "$log.marks" ]; then
+		VM_FIRST_STORM=$(awk '$1 == "first_storm" { print $2; exit }' "$log.marks")
+		VM_GUEST_START=$(awk '$1 == "guest_start" { print $2; exit }' "$log.marks")
 	fi
 
 	grep -aqE "$VM_PANIC_RE" "$log" && VM_OOPS=1

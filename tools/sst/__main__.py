@@ -6,6 +6,8 @@
         sent, results.txt, report.txt, results.ktap, summary.json,
         checks.tsv; prints the one-screen summary (-v: the full report and
         the KTAP); exits 0/1/2 as tools/run.sh does
+  progress start|end OUT N M ELAPSED [SCENARIO...]
+        the progress line of boot N of M (sst/progress.py)
 """
 
 import argparse
@@ -37,6 +39,10 @@ def cmd_collect(a):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["progress"]:
+        from . import progress
+        return progress.main(argv[1:])
     p = argparse.ArgumentParser(prog="sst", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("collect", help="results of a tools/run.sh run")

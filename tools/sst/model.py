@@ -111,10 +111,11 @@ class Boot:
     """One QEMU boot (or one --host run) and its console."""
 
     FIELDS = ("n", "verdict", "elapsed", "timeout", "mem",
-              "append", "qemu", "scenarios")
+              "append", "qemu", "scenarios", "watchdog", "first_storm")
 
     def __init__(self, n, log, verdict="ok", elapsed=None, timeout=None,
-                 mem="", append="", qemu="", scenarios=()):
+                 mem="", append="", qemu="", scenarios=(), watchdog="",
+                 first_storm=""):
         self.n = int(n)
         self.log = log
         self.verdict = verdict
@@ -124,6 +125,15 @@ class Boot:
         self.append = append
         self.qemu = qemu
         self.scenarios = list(scenarios)
+        # What vm_boot's watchdog did (tools/lib/vm.sh): "term" (QEMU
+        # ended on SIGTERM at the timeout), "kill" (it had to SIGKILL
+        # QEMU and its process group), or "".
+        self.watchdog = watchdog if watchdog in ("term", "kill") else ""
+        # Seconds from QEMU's start to the first SST-STORM line, or None.
+        try:
+            self.first_storm = float(first_storm) if first_storm else None
+        except ValueError:
+            self.first_storm = None
         self.console = None
 
     def load(self):
@@ -137,7 +147,9 @@ class Boot:
 
 def read_boots(out):
     """boots.tsv: n, verdict, elapsed s, timeout s, mem, append,
-    qemu, scenarios (blank-separated); the console is console-N.log."""
+    qemu, scenarios (blank-separated), watchdog (term, kill or empty),
+    first storm s (empty: none; the last two may be missing, as in runs
+    before them); the console is console-N.log."""
     boots = []
     with open(os.path.join(out, "boots.tsv"), encoding="utf-8") as f:
         for line in f:
@@ -215,6 +227,8 @@ def _why_unfinished(boot, con, scenario):
         why = "kernel panicked or oopsed"
     elif v == "timeout":
         why = "guest stopped answering within %ss (hang in the kernel under test)" % boot.timeout
+        if boot.watchdog == "kill":
+            why += "; QEMU did not end on SIGTERM and was SIGKILLed by the watchdog"
     else:
         why = "scenario did not finish: VM verdict %s" % v
     if last:

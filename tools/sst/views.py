@@ -128,6 +128,8 @@ def summary(run):
                    "timeout_s": b.timeout,
                    "mem": b.mem, "append": b.append, "qemu": b.qemu,
                    "scenarios": b.scenarios, "console": b.log,
+                   "watchdog": b.watchdog or None,
+                   "first_storm_s": b.first_storm,
                    "kernel_version": clean(b.load().info.get("kernel", ""))}
                   for b in run.boots],
         "scenarios": scen,
