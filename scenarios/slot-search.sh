@@ -1,8 +1,8 @@
 # purpose: slot search: a nearly full, fragmented pool searched by min_align_mask devices at every offset class (bit 11 and higher set and clear) and sizes up to dma_max_mapping_size(), from several threads: every call returns; then, with the pool idle, every one of those maps succeeds
 # field-report: virtio-mmio-dma-mask-swiotlb-full.txt
-# append: swiotlb=4096,force
+# append: swiotlb=2048,force
 # mem: 2G
-# requires: swiotlb=4096,force
+# requires: swiotlb=2048,force
 # proves: search bug=10
 # proves: hang bug=7
 # default: yes
@@ -10,25 +10,25 @@
 # timeout: 90
 # Shares its boot with find-slots-hang, whose minimal reproducer hangs 5.10
 # and 6.1 before this one starts; this is the broad form of the same
-# search. In an 8 MiB pool (4096 slots), two fragmenters ask for more than
-# the pool holds, in runs of 1-28 slots (frag0) and 1-8 slots (frag1) that
-# they free at different times, so the pool is full or nearly so and its
-# free space many short holes. The searchers meanwhile ask for up to 127
-# slots at offsets that sweep bit 11 (nvme, min_align_mask 0xfff) and bits
-# 11-13 (0x3fff): a refusal then is pool_full, a call that never returns a
-# hang. (A run's buffers and their shadows may take 64 MiB: the pool is
-# small so that these runs can fill it.)
+# search. In a 4 MiB pool (2048 slots), two fragmenters ask for about three
+# times what it holds, in runs of 1-28 slots (frag0) and 1-8 slots (frag1)
+# that they free at different times, so the pool is full or nearly so and
+# its free space short holes. The searchers meanwhile ask for 16-127 slots
+# at offsets that sweep bit 11 (nvme, min_align_mask 0xfff) and bits 11-13
+# (0x3fff): a refusal then is pool_full, a call that never returns a hang.
+# (A run's buffers and their shadows may take 64 MiB: the pool is small so
+# that these runs can fill it.)
 scn_device frag0 "profile=sas" &&
 scn_device frag1 "profile=legacy" &&
 scn_device search0 "profile=nvme" &&
 scn_device search1 "profile=custom min_align_mask=0x3fff" || return
 max0=$(sst_key "$(sst_dev_file search0 config)" max_mapping_size)
 max1=$(sst_key "$(sst_dev_file search1 config)" max_mapping_size)
-scn_storms 60 \
+scn_storms 30 \
 	frag0 "op=map_sg segs=16 threads=2 live=8 duration_ms=3000 size_min=2048 size_max=57344 dir=to" \
 	frag1 "op=map_single threads=2 live=256 duration_ms=3000 size_min=512 size_max=16384 dir=to" \
-	search0 "op=map_single threads=2 live=4 duration_ms=3000 size_min=2048 size_max=$max0 offset=sweep offset_step=2056 hang_ms=5000 dir=to" \
-	search1 "op=map_single threads=2 live=4 duration_ms=3000 size_min=2048 size_max=$max1 offset=sweep offset_step=2056 hang_ms=5000 dir=to" || return
+	search0 "op=map_single threads=2 live=24 duration_ms=3000 size_min=2048 size_max=$max0 offset=sweep offset_step=2056 hang_ms=5000 dir=to" \
+	search1 "op=map_single threads=2 live=24 duration_ms=3000 size_min=2048 size_max=$max1 offset=sweep offset_step=2056 hang_ms=5000 dir=to" || return
 # The pool is idle now: what the searchers asked for must fit, at every
 # offset class, up to exactly dma_max_mapping_size(). A refusal here is
 # the search check's failure (idle_pool), not pool_full.
