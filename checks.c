@@ -482,6 +482,46 @@ static void sstress_verdict(struct seq_file *m, enum sstress_check check,
 }
 
 /*
+ * Why each check failed or passed. align: SWIOTLB kept this before v6.3 and
+ * again since v6.9 ("swiotlb: Reinstate page-alignment for mappings >=
+ * PAGE_SIZE", 14cebf689a78); v6.3's "swiotlb: fix slot alignment checks"
+ * (0eee5ae10256) had lost it.
+ */
+static const char *const sstress_why_fail[SSTRESS_NR_CHECKS] = {
+	[SSTRESS_CHECK_OFFSET] = "a bounced mapping lost address bits under min_align_mask",
+	[SSTRESS_CHECK_DATA] =
+		"bytes seen by the device or the CPU differ from what the other side wrote",
+	[SSTRESS_CHECK_STALE] =
+		"bytes the device did not write came back different from the CPU's (stale bounce data)",
+	[SSTRESS_CHECK_SYNC_FOR_DEVICE] =
+		"sync_for_device on a DMA_FROM_DEVICE mapping overwrote what the device wrote",
+	[SSTRESS_CHECK_OVERLAP] = "two live bounced mappings share device addresses",
+	[SSTRESS_CHECK_MAX_MAPPING] =
+		"a mapping of dma_max_mapping_size() failed on an idle pool",
+	[SSTRESS_CHECK_ERRORS] = "a mapping failed that nothing explains",
+	[SSTRESS_CHECK_HANG] = "a DMA call did not return within the bound",
+	[SSTRESS_CHECK_ALIGN] =
+		"a bounce >= PAGE_SIZE is not page-aligned: SWIOTLB's promise, not the DMA API's",
+	[SSTRESS_CHECK_SEARCH] =
+		"an idle pool refused a bounce of a size dma_max_mapping_size() allows",
+};
+
+static const char *const sstress_why_pass[SSTRESS_NR_CHECKS] = {
+	[SSTRESS_CHECK_OFFSET] = "every bounced mapping kept its min_align_mask bits",
+	[SSTRESS_CHECK_DATA] = "data intact both ways",
+	[SSTRESS_CHECK_STALE] = "bytes the device did not write kept the CPU's contents",
+	[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device left the device's data alone",
+	[SSTRESS_CHECK_OVERLAP] = "live bounced mappings never shared device addresses",
+	[SSTRESS_CHECK_MAX_MAPPING] =
+		"dma_max_mapping_size() mapped at every allowed offset",
+	[SSTRESS_CHECK_ERRORS] = "every failed mapping had a reason",
+	[SSTRESS_CHECK_HANG] = "every DMA call returned",
+	[SSTRESS_CHECK_ALIGN] =
+		"bounces >= PAGE_SIZE are page-aligned: SWIOTLB's promise, not the DMA API's",
+	[SSTRESS_CHECK_SEARCH] = "every bounce asked of an idle pool found its slots",
+};
+
+/*
  * One verdict per check. A check passes only when it had a subject: e.g.
  * offsets are never reported kept when nothing bounced.
  */
@@ -489,38 +529,6 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			   const struct sstress_spec *spec,
 			   const struct sstress_stats *tot, bool hung)
 {
-	static const char *const why_fail[SSTRESS_NR_CHECKS] = {
-		[SSTRESS_CHECK_OFFSET] = "a bounced mapping lost address bits under min_align_mask",
-		[SSTRESS_CHECK_DATA] =
-			"bytes seen by the device or the CPU differ from what the other side wrote",
-		[SSTRESS_CHECK_STALE] =
-			"bytes the device did not write came back different from the CPU's (stale bounce data)",
-		[SSTRESS_CHECK_SYNC_FOR_DEVICE] =
-			"sync_for_device on a DMA_FROM_DEVICE mapping overwrote what the device wrote",
-		[SSTRESS_CHECK_OVERLAP] = "two live bounced mappings share device addresses",
-		[SSTRESS_CHECK_MAX_MAPPING] =
-			"a mapping of dma_max_mapping_size() failed on an idle pool",
-		[SSTRESS_CHECK_ERRORS] = "a mapping failed that nothing explains",
-		[SSTRESS_CHECK_HANG] = "a DMA call did not return within the bound",
-		[SSTRESS_CHECK_ALIGN] =
-			"a bounce of PAGE_SIZE or more did not start on a page of the pool (SWIOTLB's promise, not the DMA API's; lost in v6.3 by 0eee5ae10256, restored in v6.9 by 14cebf689a78)",
-		[SSTRESS_CHECK_SEARCH] =
-			"an idle pool refused a bounce of a size dma_max_mapping_size() allows",
-	};
-	static const char *const why_pass[SSTRESS_NR_CHECKS] = {
-		[SSTRESS_CHECK_OFFSET] = "every bounced mapping kept its min_align_mask bits",
-		[SSTRESS_CHECK_DATA] = "data intact both ways",
-		[SSTRESS_CHECK_STALE] = "bytes the device did not write kept the CPU's contents",
-		[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device left the device's data alone",
-		[SSTRESS_CHECK_OVERLAP] = "live bounced mappings never shared device addresses",
-		[SSTRESS_CHECK_MAX_MAPPING] =
-			"dma_max_mapping_size() mapped at every allowed offset",
-		[SSTRESS_CHECK_ERRORS] = "every failed mapping had a reason",
-		[SSTRESS_CHECK_HANG] = "every DMA call returned",
-		[SSTRESS_CHECK_ALIGN] =
-			"every bounce of PAGE_SIZE or more started on a page of the pool (SWIOTLB's promise, not the DMA API's)",
-		[SSTRESS_CHECK_SEARCH] = "every bounce asked of an idle pool found its slots",
-	};
 	bool failed = false, passed = false;
 	enum sstress_check ck;
 	unsigned int i;
@@ -530,15 +538,15 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 
 		if (ck == SSTRESS_CHECK_HANG) {
 			if (hung) {
-				sstress_verdict(m, ck, SSTRESS_FAIL, why_fail[ck]);
+				sstress_verdict(m, ck, SSTRESS_FAIL, sstress_why_fail[ck]);
 				failed = true;
 			} else {
-				sstress_verdict(m, ck, SSTRESS_PASS, why_pass[ck]);
+				sstress_verdict(m, ck, SSTRESS_PASS, sstress_why_pass[ck]);
 			}
 			continue;
 		}
 		if (tot->failed[ck]) {
-			sstress_verdict(m, ck, SSTRESS_FAIL, why_fail[ck]);
+			sstress_verdict(m, ck, SSTRESS_FAIL, sstress_why_fail[ck]);
 			failed = true;
 			continue;
 		}
@@ -577,7 +585,7 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			break;
 		case SSTRESS_CHECK_ALIGN:
 			if (dma_get_min_align_mask(sd->dma_dev))
-				skip = "device has a min_align_mask: its bounces keep those bits instead";
+				skip = "device has a min_align_mask: bounces keep its bits";
 			else if (sstress_behind_dma_iommu(sd->dma_dev))
 				skip = "behind an IOMMU: dma-iommu bounces on its own granule";
 			else if (!tot->bounced)
@@ -587,7 +595,7 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			break;
 		case SSTRESS_CHECK_SEARCH:
 			if (!tot->checked[ck])
-				skip = "no bounce was asked of an idle pool (threads=1 live=1, no other storm)";
+				skip = "no bounce was asked of an idle pool (threads=1 live=1)";
 			break;
 		default:
 			if (!tot->checked[ck])
@@ -605,7 +613,7 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 					"data intact both ways; nothing bounced, so SWIOTLB was not exercised");
 			passed = true;
 		} else {
-			sstress_verdict(m, ck, SSTRESS_PASS, why_pass[ck]);
+			sstress_verdict(m, ck, SSTRESS_PASS, sstress_why_pass[ck]);
 			passed = true;
 		}
 	}
