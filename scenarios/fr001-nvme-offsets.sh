@@ -19,10 +19,13 @@ scn_storm nvme0 "op=map_sg segs=16 threads=2 iterations=256 size_min=1 size_max=
 # (stale: CVE-2022-0854), sync_for_device before handing a read buffer back
 # to the device (it must not undo what the device wrote: ath9k, 5.18), and
 # I/O split at exactly dma_max_mapping_size() (which must hold back what
-# min_align_mask costs, v5.16). Offsets below 2 KiB only for the largest
-# maps: at bit 11 an unsatisfiable one never returns on 5.10 and 6.1
-# (findings/6.1-swiotlb-find-slots-hang.md), which find-slots-hang shows.
+# min_align_mask costs, v5.16), at offsets below 2 KiB and then with bit 11
+# set: there the mapping takes 127 slots from the second slot of a segment,
+# all the room a free segment has at that alignment, which the idle pool
+# has (a search that cannot be satisfied at bit 11 never returns on 5.10
+# and 6.1: findings/6.1-swiotlb-find-slots-hang.md; this one can).
 scn_storm nvme0 "op=map_single threads=2 iterations=256 size_min=16 size_max=8192 dir=from,bidi partial=1" &&
 scn_storm nvme0 "op=map_single threads=2 iterations=256 size_min=16 size_max=8192 dir=from sync=whole" &&
 scn_storm nvme0 "op=max_size threads=1 iterations=32 offset=sweep offset_step=64" &&
+scn_storm nvme0 "op=max_size threads=1 iterations=16 offset=sweep offset_step=2056" &&
 scn_expect_key nvme0 stats bounce_mechanism 'force*' "every mapping bounced because of swiotlb=force"
