@@ -152,6 +152,9 @@ if [ ${#kernels[@]} = 0 ]; then
 	[ ${#kernels[@]} -gt 0 ] || die "no kernel with a build tree in /boot; give --kernel"
 fi
 # debian:SPEC (tools/sst/debian.py): fetched, one entry per kernel it names.
+# tools/sst needs python3 (run.sh installs it too, but only later).
+[ "$(id -u)" != 0 ] || [ ! -r /etc/debian_version ] || vm_need_packages python3 ||
+	die "python3 is needed (tools/sst): apt-get install python3"
 for i in "${!kernels[@]}"; do
 	[[ ${kernels[$i]} == debian:* ]] || continue
 	fetched=$(vm_debian_kernels "${kernels[$i]}") || exit 3

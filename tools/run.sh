@@ -132,7 +132,7 @@ if [ $host = 1 ]; then
 else
 	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
 		# shellcheck disable=SC2086
-		vm_need_packages $SST_PKGS_BUILD $SST_PKGS_VM || die "cannot install packages"
+		vm_need_packages $SST_PKGS_BUILD $SST_PKGS_VM $SST_PKGS_PY || die "cannot install packages"
 		if [ -z "$kernel" ] && ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
 			vm_need_packages linux-image-amd64 linux-headers-amd64 || die "cannot install a kernel"
 		fi

@@ -72,3 +72,7 @@ EOS
 # The Debian packages the runners need, by what they do.
 SST_PKGS_BUILD="make gcc libc6-dev"
 SST_PKGS_VM="qemu-system-x86 busybox-static cpio"
+# tools/sst: the results, the progress lines and the Debian kernel fetcher
+# (standard library only). Not pulled in by the two lists above when apt
+# leaves out Recommends (python3 comes only via qemu-system-gui's).
+SST_PKGS_PY="python3"
