@@ -2,7 +2,8 @@
 """LAVA jobs for the boots of a tools/run.sh run (or of a tools/matrix.sh
 matrix), and their results read back into the same report.
 
-  python3 -m sst lava jobs [--out DIR] [--url BASE] [--smp N] RUN[=IMAGE]...
+  python3 -m sst lava jobs [--out DIR] [--url BASE] [--smp N] [--images DIR]
+                          RUN[=IMAGE]...
         one LAVA job per (kernel, boot) of each RUN (a tools/run.sh result
         folder, or a tools/matrix.sh folder: its k1, k2, ...): DIR/JOB/
         job.yaml (device_type qemu, deploy to tmpfs, boot qemu, a test
@@ -10,9 +11,10 @@ matrix), and their results read back into the same report.
         (the run's, with this boot's /sst/env) and device.yaml (the qemu
         device as lava-server's qemu.jinja2 renders it for the job's context,
         for lava-run with no server). IMAGE: the kernel image (default
-        /boot/vmlinuz-KVER). --url BASE: the jobs fetch BASE/JOB/initramfs...
+        DIR/vmlinuz-KVER, --images DIR: /boot). --url BASE: the jobs fetch BASE/JOB/initramfs...
         and BASE/JOB/vmlinuz (copied there) instead of file:// paths.
-        DIR/jobs.tsv lists them.
+        DIR/jobs.tsv lists them: job, run folder, boot, kernel, scenarios,
+        sha256 of the job's initramfs.
   python3 -m sst lava collect DIR JOB...
         each JOB's LAVA log (DIR/JOB/lava/output.yaml, as lava-run prints it)
         -> DIR/JOB/run/: console-1.log, boots.tsv, then the files, report and
@@ -173,7 +175,7 @@ def run_dirs(arg):
     return [(os.path.join(path, d), None) for d in ks]
 
 
-def read_run(path, image=None):
+def read_run(path, image=None, images="/boot"):
     """A run folder -> (kernel name, image, [(Boot, env bytes)], initramfs)."""
     try:
         with open(os.path.join(path, "summary.json"), encoding="utf-8") as f:
@@ -186,7 +188,7 @@ def read_run(path, image=None):
     if kver.endswith("@xen-dom0") or any(b.mem == "" and b.append == "" and not b.scenarios
                                          for b in boots):
         raise BadInput("%s: a --xen or --host run has no QEMU job" % path)
-    image = image or "/boot/vmlinuz-%s" % kver
+    image = image or os.path.join(images, "vmlinuz-%s" % kver)
     if not os.path.isfile(image):
         raise BadInput("%s: no kernel image %s: give RUN=IMAGE" % (path, image))
     initrd = os.path.join(path, "initramfs.cpio.gz")
@@ -299,12 +301,16 @@ def cmd_jobs(a):
     runs = []
     for arg in a.runs:
         for path, image in run_dirs(arg):
-            runs.append((path,) + read_run(path, image))
+            runs.append((path,) + read_run(path, image, a.images))
     os.makedirs(out, exist_ok=True)
     index = []
-    for path, kver, image, boots, initrd in runs:
+    names = set()
+    for r, (path, kver, image, boots, initrd) in enumerate(runs):
         for boot, env in boots:
             name = safe_name("%s-boot%d" % (kver, boot.n))
+            if name in names:   # the same kernel twice in the runs named
+                name = safe_name("%s-run%d-boot%d" % (kver, r + 1, boot.n))
+            names.add(name)
             d = os.path.join(out, name)
             os.makedirs(d, exist_ok=True)
             boot_initramfs(initrd, env, os.path.join(d, "initramfs.cpio.gz"))
@@ -321,7 +327,8 @@ def cmd_jobs(a):
             with open(os.path.join(d, "device.yaml"), "w", encoding="utf-8") as f:
                 f.write(to_yaml(device(j["context"])))
             index.append((name, os.path.abspath(path), str(boot.n), kver,
-                          " ".join(boot.scenarios)))
+                          " ".join(boot.scenarios),
+                          sha256_of(os.path.join(d, "initramfs.cpio.gz"))))
             print("%s/job.yaml: %s boot %d (mem %s, append '%s', timeout %ss): %s" % (
                 d, kver, boot.n, boot.mem, boot.append, boot.timeout or 300,
                 " ".join(boot.scenarios)))
@@ -449,7 +456,15 @@ def flow_map(s):
                 raise ValueError("a tag without a value")
             tag, pos = s[pos:end], end + 1
         v = quoted()
-        if tag in (None, "!", "!!str"):
+        if tag == "!":
+            # PyYAML reads a quoted scalar under the non-specific tag as if
+            # it were plain: LAVA writes an int so ('"size": ! "12085184"').
+            if re.match(r"^[-+]?[0-9]+$", v):
+                return int(v)
+            if re.match(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$", v):
+                return float(v)
+            return v
+        if tag in (None, "!!str"):
             return v
         conv = {"!!int": int, "!!float": float,
                 "!!bool": lambda x: x.lower() == "true", "!!null": lambda x: None}
@@ -532,7 +547,7 @@ def cmd_collect(a):
     from . import console as cons, views
     try:
         with open(os.path.join(a.dir, "jobs.tsv"), encoding="utf-8") as f:
-            rows = {r[0]: r for r in (ln.rstrip("\n").split("\t") for ln in f) if len(r) == 5}
+            rows = {r[0]: r for r in (ln.rstrip("\n").split("\t") for ln in f) if len(r) == 6}
     except OSError as e:
         raise BadInput("%s: no jobs.tsv (write the jobs with 'sst lava jobs'): %s" % (a.dir, e))
     done = []
@@ -540,7 +555,7 @@ def cmd_collect(a):
         name = name.rstrip("/").split("/")[-1]
         if name not in rows:
             raise BadInput("%s is not a job of %s/jobs.tsv" % (name, a.dir))
-        _, runpath, n, kver, scns = rows[name]
+        _, runpath, n, kver, scns, want = rows[name]
         d = os.path.join(a.dir, name)
         path = os.path.join(d, "lava", "output.yaml")
         if not os.path.isfile(path):
@@ -548,7 +563,6 @@ def cmd_collect(a):
         log = read_log(path)
         # The log must be this job's: LAVA's checksum of the initramfs it
         # deployed is that of the job's (its /sst/env names the scenarios).
-        want = sha256_of(os.path.join(d, "initramfs.cpio.gz"))
         got = log.sha256.get("initrd")
         if got != want:
             raise BadInput("%s: the LAVA log deployed another initramfs (sha256 %s, "
@@ -599,6 +613,7 @@ def main(argv):
     j.add_argument("--out", default="lava-jobs")
     j.add_argument("--url", default="")
     j.add_argument("--smp", type=int, default=2)
+    j.add_argument("--images", default="/boot")
     j.add_argument("runs", nargs="+")
     j.set_defaults(fn=cmd_jobs)
     c = sub.add_parser("collect", help="LAVA logs -> the run's report")
