@@ -47,7 +47,8 @@ QEMU_OPTIONS = ["-machine q35", "-accel tcg", "-cpu max", "-no-reboot"]
 # The monitor: every SST-RESULT line, its verdict followed by the blank that
 # scn_result always prints (so a verdict is never matched half-read).
 START = "SST-GUEST-START"
-END = "SST-GUEST-END rc="
+# A regex (pexpect's): the whole rc, so LAVA has read the line's end.
+END = r"SST-GUEST-END rc=[0-9]+\s"
 PATTERN = r"SST-RESULT (?P<test_case_id>\S+ \S+) (?P<result>[a-z]+) "
 SUITE = "swiotlb-stress"
 # Deploy (a local copy or a download) and the qemu start: not the guest's.
@@ -272,7 +273,6 @@ def device(ctx, hostname="sst-qemu01"):
                       "spawn_maxread": "4092",
                       "failure_retry": 1, "boot_retry": 1},
         "parameters": {},
-        "commands": {"hard_reset": "", "power_off": "", "power_on": ""},
         "actions": {
             "deploy": {"connections": {"serial": None},
                        "methods": {"tmpfs": None,
@@ -360,7 +360,9 @@ def read_log(path):
         if not isinstance(entry, dict):
             raise BadInput("%s:%d: not a LAVA log line" % (path, n + 1))
         lvl, msg = entry.get("lvl"), entry.get("msg")
-        if lvl == "target" and isinstance(msg, str):
+        # What LAVA read from the DUT after the monitor's end string is
+        # "feedback" (its finalize step): SST-GUEST-END's rc can be there.
+        if lvl in ("target", "feedback") and isinstance(msg, str):
             log.console.append(msg)
         elif lvl in ("error", "exception") and isinstance(msg, str):
             log.errors.append(msg)

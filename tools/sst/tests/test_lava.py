@@ -163,7 +163,9 @@ class Jobs(Workdir):
         self.assertEqual(test["timeout"], {"seconds": 90})
         self.assertEqual(j["timeouts"]["job"], {"seconds": 90 + 300 + 120 + 60})
         mon = test["monitors"][0]
-        self.assertEqual((mon["start"], mon["end"]), ("SST-GUEST-START", "SST-GUEST-END rc="))
+        self.assertEqual(mon["start"], "SST-GUEST-START")
+        self.assertTrue(re.match(mon["end"], "SST-GUEST-END rc=12\r\n"))
+        self.assertFalse(re.match(mon["end"], "SST-GUEST-END rc=1"))
         with open(os.path.join(out, names[1], "device.yaml")) as f:
             dev = yaml.safe_load(f)
         q = dev["actions"]["boot"]["methods"]["qemu"]["parameters"]
@@ -367,6 +369,25 @@ class Collect(Workdir):
                 self.assertEqual(p.returncode, 3, p.stdout)
                 self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
                 self.assertFalse(os.path.exists(os.path.join(job, "run")))
+                shutil.rmtree(d)
+                shutil.rmtree(run)
+
+    def test_the_rc_lava_read_after_the_monitor_ended(self):
+        """LAVA logs what it reads after the monitor's end as 'feedback'
+        lines: SST-GUEST-END rc=N may be one of them."""
+        with open(os.path.join(REC, "lava-run.log")) as f:
+            text = f.read()
+        line = '"lvl": "target", "msg": "SST-GUEST-END rc=0"'
+        self.assertIn(line, text)
+        for rc, verdict in (("0", "ok"), ("1", "fail")):
+            with self.subTest(rc=rc):
+                d, job, run = self.job_dir(log_text=text.replace(
+                    line, '"lvl": "feedback", "msg": "SST-GUEST-END rc=%s", "ns": "common"' % rc))
+                p = self.collect(d)
+                self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+                self.assertIn("boot verdict %s" % verdict, p.stdout)
+                with open(os.path.join(job, "run", "boots.tsv")) as f:
+                    self.assertEqual(f.read().split("\t")[1], verdict)
                 shutil.rmtree(d)
                 shutil.rmtree(run)
 
