@@ -235,6 +235,8 @@ class Jobs(Workdir):
             "no image": (run + "=" + os.path.join(self.tmp, "none"), "no kernel image"),
             "bad mem": (run + "=" + image, "is not a size like 2G"),
         }
+        host, _ = self.run_folder(name="host", boots="1\tok\t30\t300\thost\t\t\tmask-high\t\t\n")
+        cases["host run"] = (host + "=" + image, "a --xen or --host run has no QEMU job")
         for what, (arg, msg) in cases.items():
             with self.subTest(what):
                 out, p = self.jobs(arg)
@@ -350,6 +352,20 @@ class Collect(Workdir):
         for f in ("results.ktap", "summary.json", "report.txt", "checks.tsv",
                   "lava-results.tsv"):
             self.assertTrue(os.path.isfile(os.path.join(job, "run", f)), f)
+
+    def test_a_servers_log_reads_the_same(self):
+        """lavacli jobs logs --raw: the same lines as a YAML list."""
+        with open(os.path.join(REC, "lava-run.log")) as f:
+            text = "".join("- " + ln for ln in f)
+        d, job, run = self.job_dir(log_text=text)
+        p = self.collect(d)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(job, "run", "results.txt")) as f:
+            got = f.read()
+        with open(os.path.join(REC, "results.txt")) as f:
+            want = f.read()
+        self.assertEqual([ln.split()[:3] for ln in got.splitlines()],
+                         [ln.split()[:3] for ln in want.splitlines()])
 
     def test_a_log_of_another_job_is_refused(self):
         d, job, run = self.job_dir(sha="0" * 64)
