@@ -289,10 +289,17 @@ def device(ctx, hostname="sst-qemu01"):
                          "extra": list(ctx["extra_options"]),
                      }}}},
         },
+        # base.jinja2's for the actions of these jobs; none for the
+        # monitor: its timeout is the job's (a device's longer one made
+        # lava-run warn that it exceeds the job's).
         "timeouts": {
             "actions": {"apply-overlay-image": {"minutes": 2},
-                        "lava-test-monitor": {"minutes": 10}},
-            "connections": {"lava-test-monitor": {"minutes": 10}},
+                        "download-retry": {"minutes": 5},
+                        "http-download": {"minutes": 5},
+                        "power-off": {"seconds": 10},
+                        "boot-qemu-image": {"minutes": 2},
+                        "boot-image-retry": {"minutes": 2}},
+            "connections": {"lava-test-shell": {"seconds": 10}},
         },
     }
 

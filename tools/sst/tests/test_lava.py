@@ -4,7 +4,6 @@ each job deploys, and the recorded lava-run log of one of them read back
 into the run's results (data/lava/README)."""
 
 import gzip
-import io
 import os
 import re
 import shutil
