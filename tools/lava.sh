@@ -23,8 +23,9 @@ usage: tools/lava.sh [--kernel IMAGE] [--kdir DIR] [--out DIR] [--from RUN] [SCE
   --kdir DIR      its module build tree (tools/run.sh --kdir)
   --out DIR       results (default: results/lava-<date>): run/ (tools/run.sh),
                   jobs/ (the jobs, each job's lava/ log and run/ results)
-  --from RUN      no tools/run.sh: the jobs of the finished run RUN (give
-                  --kernel IMAGE when it is not /boot/vmlinuz-<its kernel>)
+  --from RUN      no tools/run.sh: the jobs of the finished run RUN, or of
+                  every kernel of a finished tools/matrix.sh folder (give
+                  --kernel IMAGE when a run's is not /boot/vmlinuz-<its kernel>)
 SCENARIO: names from tools/run.sh --list (default: mask-high).
 EOF
 }
@@ -73,7 +74,7 @@ arg=$run
 
 status=0
 id=$$
-while IFS=$'\t' read -r name _ n _ scns _; do
+while IFS=$'\t' read -r name jobrun n _ scns _; do
 	d=$out/jobs/$name
 	rm -rf "$d/lava"
 	mkdir -p "$d/lava"
@@ -93,7 +94,7 @@ while IFS=$'\t' read -r name _ n _ scns _; do
 		continue
 	fi
 	# scenario, check, verdict of this boot's scenarios, both sides.
-	want=$(awk -v s=" $scns " 'index(s, " " $1 " ") { print $1, $2, $3 }' "$run/results.txt" | sort)
+	want=$(awk -v s=" $scns " 'index(s, " " $1 " ") { print $1, $2, $3 }' "$jobrun/results.txt" | sort)
 	got=$(awk '{ print $1, $2, $3 }' "$d/run/results.txt" | sort)
 	if [ "$want" = "$got" ]; then
 		echo "#   same verdicts as tools/run.sh: $(wc -l <<< "$got") checks"
@@ -103,5 +104,22 @@ while IFS=$'\t' read -r name _ n _ scns _; do
 		status=1
 	fi
 done < "$out/jobs/jobs.tsv"
+# Each run again from all its jobs (jobs/runs/KVER): the whole of run.sh's
+# results.txt, in its order.
+mapfile -t jobs < <(cut -f1 "$out/jobs/jobs.tsv")
+(cd "$SST_TOP/tools" && python3 -m sst lava collect "$out/jobs" "${jobs[@]}") > "$out/jobs/collect.txt" 2>&1 || true
+while IFS=$'\t' read -r jobrun kver; do
+	r=$out/jobs/runs/$kver
+	if [ ! -r "$r/results.txt" ]; then
+		echo "# $jobrun: no whole run from the jobs (one gave no results)"
+		status=1
+	elif diff <(cut -d' ' -f1-3 "$jobrun/results.txt") <(cut -d' ' -f1-3 "$r/results.txt") > /dev/null; then
+		echo "# $jobrun: the jobs' whole run has tools/run.sh's verdicts, in order: $r/results.txt"
+	else
+		echo "# $jobrun: the jobs' whole run differs from tools/run.sh's: $r/results.txt"
+		status=1
+	fi
+done < <(grep -o "^# .*: its [0-9]* boots' jobs, the whole run: .*" "$out/jobs/collect.txt" |
+	sed -E "s|^# (.*): its [0-9]+ boots' jobs, the whole run: .*/runs/([^/]+)/results.txt$|\1\t\2|")
 echo "# lava.sh: $([ $status = 0 ] && echo "every job gave tools/run.sh's verdicts" || echo "a job differs or did not run")"
 exit $status

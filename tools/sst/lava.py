@@ -18,7 +18,10 @@ matrix), and their results read back into the same report.
   python3 -m sst lava collect DIR JOB...
         each JOB's LAVA log (DIR/JOB/lava/output.yaml, as lava-run prints it)
         -> DIR/JOB/run/: console-1.log, boots.tsv, then the files, report and
-        exit code of `python3 -m sst collect` (0, 1, 2; 3: bad input).
+        exit code of `python3 -m sst collect` (0, 1, 2; 3: bad input); a run
+        all of whose boots' jobs were collected, again as one run folder:
+        DIR/runs/KVER/ (console-N.log, boots.tsv, results.txt, report, KTAP,
+        JSON), which tools/matrix.sh --compare takes.
 
 The guest prints "SST-RESULT <scenario> <check> <verdict> <reason>" (one LAVA
 test case "<scenario> <check>", result pass, fail or skip) between
@@ -585,7 +588,16 @@ def cmd_collect(a):
         if src is None:
             raise BadInput("%s: %s has no boot %s" % (name, runpath, n))
         done.append((name, d, kver, scns, log, con, src, runpath))
+    # Each run folder's name under DIR/runs: its kernel, its number when the
+    # same kernel ran twice (as the jobs' names).
+    runnames = {}
+    for r in rows.values():
+        if r[1] not in runnames:
+            base = safe_name(r[3])
+            taken = set(runnames.values())
+            runnames[r[1]] = base if base not in taken else "%s-run%d" % (base, len(runnames) + 1)
     status = 0
+    merged = {}
     for name, d, kver, scns, log, con, src, runpath in done:
         out = os.path.join(d, "run")
         os.makedirs(out, exist_ok=True)
@@ -599,7 +611,7 @@ def cmd_collect(a):
         try:
             with open(os.path.join(runpath, "summary.json"), encoding="utf-8") as f:
                 kdir = json.load(f).get("kdir", "")
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             kdir = ""
         run = model.build_run(kver, model.read_boots(out), scns.split(), kdir=kdir, out=out)
         model.write_files(run)
@@ -613,7 +625,41 @@ def cmd_collect(a):
             name, log.job, log.monitor, len(cases), v, os.path.join(out, "results.txt")))
         sys.stdout.write(views.screen(run))
         status = max(status, run.status)
+        merged.setdefault(runpath, {})[src.n] = (name, v, kver, kdir)
+    # A run whose every boot's job was collected: the whole run again, in
+    # DIR/runs/, as tools/run.sh left it (its boots numbered as there), for
+    # a report, KTAP and JSON of the kernel and for tools/matrix.sh --compare.
+    for runpath, got in merged.items():
+        boots = model.read_boots(runpath)
+        if sorted(got) != sorted(b.n for b in boots):
+            continue
+        kver, kdir = next(iter(got.values()))[2:]
+        out = os.path.join(a.dir, "runs", runnames[runpath])
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(out, "boots.tsv"), "w", encoding="utf-8") as f:
+            for b in boots:
+                name, v = got[b.n][:2]
+                shutil.copyfile(os.path.join(a.dir, name, "run", "console-1.log"),
+                                os.path.join(out, "console-%d.log" % b.n))
+                f.write("\t".join([str(b.n), v, "", str(b.timeout or ""), b.mem, b.append,
+                                   b.qemu, " ".join(b.scenarios), "", ""]) + "\n")
+        run = model.build_run(kver, model.read_boots(out), run_scenarios(runpath, boots),
+                              kdir=kdir, out=out)
+        model.write_files(run)
+        views.write_all(run)
+        print("# %s: its %d boots' jobs, the whole run: %s" % (
+            runpath, len(boots), os.path.join(out, "results.txt")))
     return status
+
+
+def run_scenarios(runpath, boots):
+    """The scenarios of a run in the order its report has them."""
+    try:
+        with open(os.path.join(runpath, "summary.json"), encoding="utf-8") as f:
+            names = [s["scenario"] for s in json.load(f)["scenarios"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = []
+    return names or [s for b in boots for s in b.scenarios]
 
 
 def main(argv):

@@ -352,6 +352,26 @@ class Collect(Workdir):
                   "lava-results.tsv"):
             self.assertTrue(os.path.isfile(os.path.join(job, "run", f)), f)
 
+    def test_the_whole_run_again_only_when_every_boot_came_back(self):
+        d, job, run = self.job_dir()
+        p = self.collect(d)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        whole = os.path.join(d, "runs", "6.12.117_deb12-amd64")
+        self.assertIn("# %s: its 1 boots' jobs, the whole run: %s/results.txt" % (run, whole),
+                      p.stdout)
+        with open(os.path.join(whole, "results.txt")) as f:
+            got = [ln.split()[:3] for ln in f]
+        with open(os.path.join(REC, "results.txt")) as f:
+            self.assertEqual(got, [ln.split()[:3] for ln in f])
+        # A second boot in the run and no job of it: no whole run.
+        shutil.rmtree(os.path.join(d, "runs"))
+        with open(os.path.join(run, "boots.tsv"), "a") as f:
+            f.write("2\tok\t20\t300\t2G\tswiotlb=force\t\tpartial-sync\t\t\n")
+        p = self.collect(d)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("the whole run", p.stdout)
+        self.assertFalse(os.path.exists(os.path.join(d, "runs")))
+
     def test_a_servers_log_reads_the_same(self):
         """lavacli jobs logs --raw: the same lines as a YAML list."""
         with open(os.path.join(REC, "lava-run.log")) as f:
