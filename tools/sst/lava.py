@@ -381,6 +381,9 @@ def read_log(path):
             log.results.append(msg)
             if msg.get("definition") == "lava" and msg.get("case") == "job":
                 log.job = msg.get("result")
+                log.job_error = msg.get("error_msg") or ""
+            if msg.get("case") == "execute-qemu" and msg.get("result") == "pass":
+                log.qemu_started = True
             if msg.get("case") == "file-download":
                 ex = msg.get("extra") or {}
                 log.sha256[ex.get("label")] = ex.get("sha256sum")
@@ -526,6 +529,8 @@ class Log:
         self.sha256 = {}        # deployed image label -> sha256
         self.job = None         # LAVA's verdict of the job (pass, fail)
         self.monitor = None     # the monitor action's result
+        self.job_error = ""     # LAVA's error_msg of a failed job
+        self.qemu_started = False
 
     def text(self):
         return "".join(line + "\n" for line in self.console)
@@ -542,7 +547,7 @@ def verdict_of(con, log):
     out, else a panic (the guest died: QEMU ended on -no-reboot)."""
     if con.guest_rc is not None:
         return "ok" if con.guest_rc == 0 else "fail"
-    if any("timed out" in e or "timeout" in e.lower() for e in log.errors):
+    if any("lava-test-monitor timed out" in e for e in log.errors):
         return "timeout"
     return "panic"
 
@@ -580,6 +585,10 @@ def cmd_collect(a):
         if got != want:
             raise BadInput("%s: the LAVA log deployed another initramfs (sha256 %s, "
                            "this job's is %s): a log of another job or run" % (name, got, want))
+        if not log.qemu_started:
+            # Deploy or the lab failed: no kernel ran, nothing to say of it.
+            raise BadInput("%s: LAVA never started QEMU (job %s: %s)" % (
+                name, log.job, log.job_error or "no error given"))
         con = cons.parse(log.text().encode("utf-8", "surrogateescape"))
         info = con.info.get("kernel")
         if info is not None and info != kver.split("@")[0]:

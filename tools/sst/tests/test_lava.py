@@ -426,6 +426,39 @@ class Collect(Workdir):
                 shutil.rmtree(d)
                 shutil.rmtree(run)
 
+    def test_the_monitors_timeout_is_a_hang(self):
+        """As lava-run logged find-slots-hang on 6.1 (docs/lava.md, run 4)."""
+        with open(os.path.join(REC, "lava-run.log")) as f:
+            lines = f.readlines()
+        first = next(i for i, ln in enumerate(lines) if "c32.stale" in ln and '"target"' in ln)
+        end = ('{"dt": "t", "lvl": "exception", "msg": "lava-test-monitor timed out after 300 '
+               'seconds"}\n{"dt": "t", "lvl": "results", "msg": {"case": "job", "definition": '
+               '"lava", "error_msg": "lava-test-monitor timed out after 300 seconds", '
+               '"error_type": "Test", "result": "fail"}}\n')
+        d, job, run = self.job_dir(log_text="".join(lines[:first + 1]) + end)
+        p = self.collect(d)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("LAVA job fail", p.stdout)
+        self.assertIn("boot verdict timeout", p.stdout)
+        with open(os.path.join(job, "run", "results.txt")) as f:
+            self.assertIn("mask-high scenario timeout guest stopped answering within 300s",
+                          f.read())
+
+    def test_a_job_that_never_booted_is_not_a_kernels_hang(self):
+        """A deploy that failed (say, a download timed out): LAVA's error,
+        exit 3, not a timeout of the kernel under test."""
+        with open(os.path.join(REC, "lava-run.log")) as f:
+            lines = f.readlines()
+        end = ('{"dt": "2026-12-01T18:46:40.000000", "lvl": "results", "msg": {"case": '
+               '"job", "definition": "lava", "error_msg": "http-download timed out after '
+               '300 seconds", "error_type": "Infrastructure", "result": "fail"}}\n')
+        d, job, run = self.job_dir(log_text="".join(lines[:70]) + end)
+        p = self.collect(d)
+        self.assertEqual(p.returncode, 3, p.stdout)
+        self.assertEqual(p.stderr.strip(), "sst lava: 6.12.117_deb12-amd64-boot1: LAVA never "
+                         "started QEMU (job fail: http-download timed out after 300 seconds)")
+        self.assertFalse(os.path.exists(os.path.join(job, "run")))
+
     def test_a_guest_that_died_is_not_a_pass(self):
         """The same log cut after the first results, as LAVA ends it when
         QEMU exits (a panic with -no-reboot): the run's status is 2."""
