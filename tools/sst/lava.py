@@ -11,8 +11,10 @@ matrix), and their results read back into the same report.
         (the run's, with this boot's /sst/env) and device.yaml (the qemu
         device as lava-server's qemu.jinja2 renders it for the job's context,
         for lava-run with no server). IMAGE: the kernel image (default
-        DIR/vmlinuz-KVER, --images DIR: /boot). --url BASE: the jobs fetch BASE/JOB/initramfs...
-        and BASE/JOB/vmlinuz (copied there) instead of file:// paths.
+        IMAGES/vmlinuz-KVER, --images IMAGES, default /boot). --url BASE:
+        the jobs fetch BASE/JOB/initramfs.cpio.gz and BASE/JOB/vmlinuz
+        (copied there) instead of file:// paths. --smp N: QEMU's -smp (2,
+        as tools/run.sh's).
         DIR/jobs.tsv lists them: job, run folder, boot, kernel, scenarios,
         sha256 of the job's initramfs.
   python3 -m sst lava collect DIR JOB...
