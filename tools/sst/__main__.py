@@ -8,6 +8,8 @@
         the KTAP); exits 0/1/2 as tools/run.sh does
   progress start|end OUT N M ELAPSED [SCENARIO...]
         the progress line of boot N of M (sst/progress.py)
+  lava jobs|collect ...
+        LAVA jobs for a run's boots, and their results back (sst/lava.py)
 """
 
 import argparse
@@ -43,6 +45,9 @@ def main(argv=None):
     if argv[:1] == ["progress"]:
         from . import progress
         return progress.main(argv[1:])
+    if argv[:1] == ["lava"]:
+        from . import lava
+        return lava.main(argv[1:])
     p = argparse.ArgumentParser(prog="sst", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("collect", help="results of a tools/run.sh run")
