@@ -417,6 +417,24 @@ lines_check() {
 }
 [ $quick = 1 ] || lines_check
 
+# A LAVA job per boot, run by lava-dispatcher's lava-run with no server,
+# must give tools/run.sh's verdicts (tools/lava.sh, docs/lava.md): one
+# mask-high boot on the newest /boot kernel, about 2 minutes.
+lava_check() {
+	local k=${kernels[${#kernels[@]}-1]}
+	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+		vm_need_packages lava-dispatcher ||
+			{ result fail "lava: jobs through lava-run" "cannot install lava-dispatcher"; return; }
+	fi
+	echo "# lava: tools/lava.sh --kernel $(basename "$k") mask-high"
+	if bash "$SST_TOP/tools/lava.sh" --kernel "$k" --out "$out/lava" mask-high > "$out/lava.log" 2>&1; then
+		result pass "lava: a LAVA job per boot through lava-run gives tools/run.sh's verdicts" "$(grep -m1 'same verdicts' "$out/lava.log" | sed 's/^# *//')"
+	else
+		result fail "lava: a LAVA job per boot through lava-run gives tools/run.sh's verdicts" "$(tail -n 1 "$out/lava.log"); see $out/lava.log"
+	fi
+}
+[ $quick = 1 ] || lava_check
+
 newest=$(( ${#kernels[@]} - 1 ))
 kselftest_in_tree "${kernels[$newest]}" "${kdirs[$newest]:-$(vm_kdir_for "${kernels[$newest]}")}"
 
