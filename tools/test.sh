@@ -483,6 +483,7 @@ if [ $quick = 0 ]; then
 		for set in checks default; do
 			only=()
 			if [ $set = default ]; then
+				# shellcheck disable=SC2206 # one word per check
 				only=(${SST_PROVE_DEFAULT_CHECKS:-align search})
 				[ "${only[*]}" != all ] || only=()
 			fi
