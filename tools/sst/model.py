@@ -145,21 +145,28 @@ class Boot:
         return self.console
 
 
-def read_boots(out):
-    """boots.tsv: n, verdict, elapsed s, timeout s, mem, append,
-    qemu, scenarios (blank-separated), watchdog (term, kill or empty),
-    first storm s (empty: none; the last two may be missing, as in runs
-    before them); the console is console-N.log."""
-    boots = []
+def boots_tsv(out):
+    """boots.tsv's rows as dicts of strings keyed by Boot.FIELDS: n,
+    verdict, elapsed s, timeout s, mem, append, qemu, scenarios
+    (blank-separated), watchdog (term, kill or empty), first storm s
+    (empty: none; the last two may be missing, as in runs before them)."""
+    rows = []
     with open(os.path.join(out, "boots.tsv"), encoding="utf-8") as f:
         for line in f:
             fs = line.rstrip("\n").split("\t")
             if not fs[0].isdigit():
                 continue
             fs += [""] * (len(Boot.FIELDS) - len(fs))
-            d = dict(zip(Boot.FIELDS, fs))
-            d["scenarios"] = d["scenarios"].split()
-            boots.append(Boot(log=os.path.join(out, "console-%s.log" % d["n"]), **d))
+            rows.append(dict(zip(Boot.FIELDS, fs)))
+    return rows
+
+
+def read_boots(out):
+    """The boots of boots.tsv (boots_tsv()); the console is console-N.log."""
+    boots = []
+    for d in boots_tsv(out):
+        d["scenarios"] = d["scenarios"].split()
+        boots.append(Boot(log=os.path.join(out, "console-%s.log" % d["n"]), **d))
     return boots
 
 

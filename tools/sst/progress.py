@@ -30,12 +30,14 @@ def fmt(secs):
 def rows(out):
     """boots.tsv as dicts with n, verdict, elapsed (int or None),
     watchdog and first_storm (str, "" if none)."""
-    from .model import Boot
-    res = []
+    from .model import boots_tsv
     try:
-        f = open(os.path.join(out, "boots.tsv"), encoding="utf-8")
+        res = boots_tsv(out)
     except OSError:
-        return res
+        return []
+    for d in res:
+        d["elapsed"] = int(d["elapsed"]) if d["elapsed"].isdigit() else None
+    return res
     with f:
         for line in f:
             fs = line.rstrip("\n").split("\t")
