@@ -646,6 +646,44 @@ class Fetcher:
             raise Error("%s failed: %s" % (what, " | ".join(tail)))
 
 
+def source_tree(image, cache=None):
+    """The extracted linux-source tree a fetched Debian kernel came from,
+    for the fingerprints' source probes (tools/sst/findings.py): (path,
+    how) or (None, why not). IMAGE is the kernel image fetch() left,
+    CACHE/debian/<version>-amd64/root/boot/vmlinuz-<release>. Only trees
+    already in the cache count (nothing is downloaded): the fetch's own
+    src/ (a tree prepared from linux-source, 7.2's), else
+    CACHE/src/linux-X.Y* (tools/build-kernel.sh's pristine trees); either
+    only when its Makefile says the kernel's upstream version (Debian's
+    revision is not recorded in the tree, so it is not compared)."""
+    from .findings import ksrc_problem, ksrc_version
+    cache = cache or os.environ.get("SST_CACHE", "/var/tmp/swiotlb_stress")
+    final = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(image))))
+    try:
+        with open(os.path.join(final, "done"), encoding="utf-8") as f:
+            fields = dict(l.split(": ", 1) for l in f.read().splitlines() if ": " in l)
+    except OSError:
+        return None, "not a kernel tools/sst/debian.py fetched (no %s)" % os.path.join(final, "done")
+    version = fields.get("version", "")
+    if not version:
+        return None, "%s names no version" % os.path.join(final, "done")
+    want, ser = upstream(version), series(version)
+    cands = [os.path.join(final, "src")]
+    cands += sorted(glob.glob(os.path.join(cache, "src", "linux-%s" % ser)) +
+                    glob.glob(os.path.join(cache, "src", "linux-%s-*" % ser)))
+    seen = []
+    for c in cands:
+        if not os.path.isdir(c) or ksrc_problem(c):
+            continue
+        got = ksrc_version(c)
+        if got == want:
+            return c, "the linux-source tree of Debian %s in the cache (its Makefile says %s)" % (
+                version, got)
+        seen.append("%s is %s" % (c, got))
+    return None, "no linux-source tree of Debian %s (%s) in the cache%s" % (
+        version, want, ": " + ", ".join(seen) if seen else "")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="debian-kernel",
                                  description="Fetch Debian kernels for swiotlb_stress.")

@@ -41,7 +41,7 @@ class Finding:
 
 class Fingerprint:
     COLUMNS = ("klass", "commit", "release", "title", "in_6_1", "in_6_12",
-               "source", "notes")
+               "source", "notes", "probe")
 
     def __init__(self, fields):
         fields = list(fields) + [""] * (len(self.COLUMNS) - len(fields))
@@ -56,13 +56,18 @@ class Fingerprint:
     # The Debian trees the table's in_6.1.192 and in_6.12.117 columns judge.
     TREES = {"6.1.192": "in_6_1", "6.12.117": "in_6_12"}
 
-    def in_kernel(self, base, upstream=None):
+    def in_kernel(self, base, upstream=None, ksrc=None):
         """Whether a kernel has this fix: (status, why). BASE is its
         mainline release (major, minor), UPSTREAM its exact upstream
-        version ("6.1.192", from Debian's banner) or None. Status: "has",
-        "lacks", "n/a" (the bug it fixes is not in that tree),
-        "superseded", or "unknown" (a fix newer than the kernel's base
-        release; whether a stable release took it is not known here)."""
+        version ("6.1.192", from Debian's banner) or None, KSRC its source
+        tree or None. Status: "has", "lacks", "n/a" (the bug it fixes is
+        not in that tree), "superseded", or "unknown" (a fix newer than the
+        kernel's base release; whether a stable release took it is not
+        known here). With a tree, the row's probe decides; a row without
+        one is judged as without a tree."""
+        probe = Probe.parse(self.probe)
+        if ksrc and probe is not None:
+            return probe.judge(ksrc)
         col = self.TREES.get(upstream)
         v = getattr(self, col) if col else ""
         if v in ("yes", "no", "n/a", "superseded"):
@@ -80,7 +85,109 @@ class Fingerprint:
         return {"class": self.klass, "title": self.title,
                 "release": None if self.release == "-" else self.release,
                 "commit": None if self.commit == "-" else self.commit,
-                "in_6.1.192": self.in_6_1, "in_6.12.117": self.in_6_12}
+                "in_6.1.192": self.in_6_1, "in_6.12.117": self.in_6_12,
+                "probe": self.probe if self.probe not in ("", "-") else None}
+
+
+class ProbeError(ValueError):
+    """A probe of findings/fingerprints.tsv that cannot be read."""
+
+
+class Probe:
+    """A source probe of a fix (findings/fingerprints.tsv, column probe):
+    TERM[ AND TERM]...[ n/a-if TERM[ AND TERM]...], a TERM being
+    FILE:REGEX (REGEX found in FILE, relative to the tree's root) or
+    !FILE:REGEX (FILE exists and REGEX is not in it). The fix terms all
+    hold: has; else lacks; but first, when the n/a-if terms all hold, the
+    tree does not have the bug: n/a. A FILE missing from the tree is
+    "not found" (so a fix term fails, a ! term fails too)."""
+
+    AND, NA = " AND ", " n/a-if "
+
+    def __init__(self, text):
+        self.text = text
+        fix, _, na = text.partition(self.NA)
+        self.fix = [self._term(t) for t in fix.split(self.AND)]
+        self.na = [self._term(t) for t in na.split(self.AND)] if na else []
+
+    @classmethod
+    def parse(cls, text):
+        """None for '-' or an empty cell."""
+        return None if text in ("", "-", None) else cls(text)
+
+    @staticmethod
+    def _term(t):
+        neg = t.startswith("!")
+        path, sep, rx = t[1:].partition(":") if neg else t.partition(":")
+        if not sep or not path or not rx or path.startswith("/") or ".." in path.split("/"):
+            raise ProbeError("probe term %r is not [!]FILE:REGEX" % t)
+        try:
+            return (neg, path, re.compile(rx, re.M))
+        except re.error as e:
+            raise ProbeError("probe term %r: bad regex: %s" % (t, e))
+
+    @staticmethod
+    def _holds(ksrc, term):
+        neg, path, rx = term
+        text = _read_source(os.path.join(ksrc, path))
+        if text is None:
+            return False
+        return (rx.search(text) is None) if neg else (rx.search(text) is not None)
+
+    def judge(self, ksrc):
+        """(status, why) for the tree KSRC."""
+        if self.na and all(self._holds(ksrc, t) for t in self.na):
+            return ("n/a", "probe %s holds in %s: the bug it fixes is not in this tree"
+                    % (self.text.partition(self.NA)[2], ksrc))
+        fix = self.text.partition(self.NA)[0]
+        if all(self._holds(ksrc, t) for t in self.fix):
+            return ("has", "probe %s found in %s" % (fix, ksrc))
+        return ("lacks", "probe %s not found in %s" % (fix, ksrc))
+
+
+_SOURCES = {}
+
+
+def _read_source(path):
+    """A source file's text (cached; None when it cannot be read)."""
+    if path not in _SOURCES:
+        try:
+            with open(path, encoding="utf-8", errors="surrogateescape") as f:
+                _SOURCES[path] = f.read()
+        except OSError:
+            _SOURCES[path] = None
+    return _SOURCES[path]
+
+
+def ksrc_problem(path):
+    """None if PATH is a kernel source tree a probe can read, else what is
+    wrong with it (one line)."""
+    if not os.path.isdir(path):
+        return "%s is not a directory" % path
+    try:
+        with open(os.path.join(path, "Makefile"), encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        head = ""
+    if not re.search(r"^VERSION = [0-9]+$", head, re.M):
+        return "%s is not a kernel source tree (no Makefile with VERSION =)" % path
+    if not os.path.isdir(os.path.join(path, "kernel", "dma")):
+        return "%s is not a kernel source tree (no kernel/dma/)" % path
+    return None
+
+
+def ksrc_version(path):
+    """"6.1.192" from a tree's Makefile (VERSION, PATCHLEVEL, SUBLEVEL), or None."""
+    try:
+        with open(os.path.join(path, "Makefile"), encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    v = [re.search(r"^%s = ([0-9]+)$" % k, head, re.M)
+         for k in ("VERSION", "PATCHLEVEL", "SUBLEVEL")]
+    if not all(v):
+        return None
+    return ".".join(m.group(1) for m in v)
 
 
 def release_tuple(v):

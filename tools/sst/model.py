@@ -183,10 +183,27 @@ class Run:
         self.fixed = []          # (scenario, check, Finding): expected to fail, passed
         self.base = findings_mod.release_tuple(kver)  # mainline (major, minor)
         self.upstream = None     # exact upstream version, from Debian's banner
+        self.ksrc = None         # the kernel's source tree, for the fixes' probes
+        self.ksrc_how = ""       # how that tree was found, or why there is none
 
     def fix_status(self, fp):
         """findings.Fingerprint.in_kernel for this run's kernel."""
-        return fp.in_kernel(self.base, self.upstream)
+        return fp.in_kernel(self.base, self.upstream, self.ksrc)
+
+    def fix_basis(self):
+        """How fix_status judges, in one line (the screen and the report)."""
+        from .findings import Fingerprint
+        if self.ksrc:
+            return ("source probes of %s (%s); a fix without a probe: as without a tree"
+                    % (self.ksrc, self.ksrc_how))
+        why = " (no source tree: %s)" % self.ksrc_how if self.ksrc_how else \
+            " (no source tree: give --ksrc DIR)"
+        if self.upstream in Fingerprint.TREES:
+            return "findings/fingerprints.tsv's reading of Debian %s's tree%s" % (
+                self.upstream, why)
+        if self.base:
+            return "each fix's first mainline release against %d.%d%s" % (self.base + (why,))
+        return "nothing: the kernel's release is not known%s" % why
 
     def scenario(self, name):
         for s in self.scenarios:
@@ -259,11 +276,14 @@ def debian_upstream(con):
 
 
 def build_run(kver, boots, scenario_names, kdir="", out="", host=False,
-              xen=False, findings=None, top=None):
+              xen=False, findings=None, top=None, ksrc=None, ksrc_how=""):
     """The model of one run: BOOTS (Boot, each with its console log) ran
-    SCENARIO_NAMES (the order of the report)."""
+    SCENARIO_NAMES (the order of the report). KSRC: the kernel's source
+    tree (the fixes' probes read it), KSRC_HOW how it was found or why
+    there is none."""
     findings = findings or Findings(top=top)
     run = Run(kver, kdir, out, host, xen)
+    run.ksrc, run.ksrc_how = ksrc or None, ksrc_how
     run.boots = boots
     by_name = {}
     for name in scenario_names:

@@ -29,8 +29,10 @@ def kernel_line(run):
 def report(run):
     """report.txt: every device, storm and check, and the fixes of each
     failure class."""
-    o = ["swiotlb_stress report", kernel_line(run), "kdir: " + run.kdir,
-         "results: " + run.out, ""]
+    o = ["swiotlb_stress report", kernel_line(run), "kdir: " + run.kdir]
+    if run.ksrc or run.ksrc_how:
+        o.append("fixes judged by: " + clean(run.fix_basis()))
+    o += ["results: " + run.out, ""]
     for s in run.scenarios:
         o.append("== %s: %s" % (clean(s.name), clean(s.purpose)))
         for d in s.devices:
@@ -123,6 +125,8 @@ def summary(run):
         "kernel": clean(run.kver),
         "kernel_upstream": run.upstream,
         "kdir": run.kdir,
+        "ksrc": run.ksrc,
+        "fixes_judged_by": clean(run.fix_basis()),
         "results": run.out,
         "boots": [{"boot": b.n, "verdict": b.verdict, "elapsed_s": b.elapsed,
                    "timeout_s": b.timeout,
@@ -144,6 +148,10 @@ def summary(run):
 def _fix_dict(run, fp):
     d = fp.as_dict()
     d["this_kernel"], d["why"] = run.fix_status(fp)
+    # What the probe found in the kernel's tree: has, lacks or n/a; None
+    # without a tree or a probe (then this_kernel is the table's or the
+    # release's judgement).
+    d["probe_result"] = d["this_kernel"] if run.ksrc and d["probe"] else None
     return d
 
 
@@ -256,6 +264,8 @@ def screen(run, files=True):
         if hidden:
             o.append("  (fixes: those this kernel lacks or may lack; report.txt lists"
                      " every fix of each failure class)")
+        if any(c.fixes for c in fails[:SCREEN_FAILURES]):
+            o.append("  (fixes judged by %s)" % clean(run.fix_basis()))
     o.append("")
     o.append("verdict: %s (%d passed, %d failed, %d skipped)" % (
         run.verdict, n["pass"], n["fail"], n["skip"]))
