@@ -26,6 +26,10 @@ parameters and memory it declares; scenarios that share them share a boot.
 
   --kernel IMAGE   kernel to test (default: newest /boot/vmlinuz-*)
   --kdir DIR       its build tree (default: /lib/modules/<version>/build)
+  --ksrc DIR       its source tree: the report judges each upstream fix by
+                   its source probe (findings/fingerprints.tsv) in DIR
+                   (default for a debian: kernel: its linux-source tree, if
+                   the cache has one; else the table and the releases)
   --append "ARGS"  extra kernel parameters for every boot
   --mem SIZE       guest memory for every boot (default: per scenario)
   --smp N          guest CPUs (default: 2)
@@ -47,12 +51,13 @@ EOF
 
 die() { echo "run.sh: $*" >&2; exit 3; }
 
-kernel= kdir= append= mem= smp=2 host=0 kvm=0 xen=0 timeout= out= list=0 qemu_opt=
+kernel= kdir= ksrc= append= mem= smp=2 host=0 kvm=0 xen=0 timeout= out= list=0 qemu_opt=
 scenarios=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=${2:?}; shift ;;
 	--kdir) kdir=${2:?}; shift ;;
+	--ksrc) ksrc=${2:?}; shift ;;
 	--append) append=${2?}; shift ;;
 	--mem) mem=${2:?}; shift ;;
 	--smp) smp=${2:?}; shift ;;
@@ -72,6 +77,12 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+if [ -n "$ksrc" ]; then
+	# The model reads it from tools/: an absolute path.
+	case $ksrc in /*) ;; *) ksrc=$PWD/$ksrc ;; esac
+	why=$(cd "$SST_TOP/tools" && python3 -m sst ksrc "$ksrc" 2>&1) ||
+		die "${why:-cannot check --ksrc $ksrc: python3 is needed}"
+fi
 
 scn_file() { echo "$SST_TOP/scenarios/$1.sh"; }
 scn_meta() { sed -n "s/^# $2: *//p" "$(scn_file "$1")" | head -n 1; }
@@ -282,6 +293,9 @@ done
 # and checks.tsv; it prints one screen (-v: the report and the KTAP) and
 # exits 0, 1 or 2 as documented above.
 collect=(--kernel-name "$kver" --kdir "$kdir")
+[ -z "$ksrc" ] || collect+=(--ksrc "$ksrc")
+# A kernel tools/sst/debian.py fetched: the model looks for its linux-source.
+[ $host = 1 ] || collect+=(--kernel-image "$kernel")
 [ $host = 0 ] || collect+=(--host)
 [ $xen = 0 ] || collect+=(--xen)
 [ "${VM_VERBOSE:-0}" = 0 ] || collect+=(-v)

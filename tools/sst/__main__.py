@@ -1,11 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """python3 -m sst COMMAND ... (from tools/, or PYTHONPATH=tools).
 
-  collect OUT --kernel-name KVER [--kdir DIR] [--host] [--xen] [-v] SCENARIO...
+  collect OUT --kernel-name KVER [--kdir DIR] [--ksrc DIR] [--kernel-image IMAGE]
+          [--host] [--xen] [-v] SCENARIO...
         the run in OUT (boots.tsv, console-N.log) -> the files the guest
         sent, results.txt, report.txt, results.ktap, summary.json,
         checks.tsv; prints the one-screen summary (-v: the full report and
-        the KTAP); exits 0/1/2 as tools/run.sh does
+        the KTAP); exits 0/1/2 as tools/run.sh does. --ksrc: the kernel's
+        source tree, read by the fixes' probes (findings/fingerprints.tsv);
+        without it, a kernel IMAGE tools/sst/debian.py fetched gets the
+        linux-source tree of its version if the cache has one
+  ksrc DIR
+        exit 0 if DIR is a kernel source tree the probes can read, else say
+        what is wrong in one line and exit 3 (tools/run.sh --ksrc)
   progress start|end OUT N M ELAPSED [SCENARIO...]
         the progress line of boot N of M (sst/progress.py)
   lava jobs|collect ...
@@ -27,8 +34,12 @@ def cmd_collect(a):
     except OSError as e:
         sys.stderr.write("sst collect: %s\n" % e)
         return 3
+    ksrc, how = kernel_tree(a)
+    if ksrc is False:
+        sys.stderr.write("sst collect: --ksrc %s\n" % how)
+        return 3
     run = model.build_run(a.kernel_name, boots, a.scenarios, kdir=a.kdir,
-                          out=a.out, host=a.host, xen=a.xen)
+                          out=a.out, host=a.host, xen=a.xen, ksrc=ksrc, ksrc_how=how)
     model.write_files(run)
     views.write_all(run)
     if a.verbose:
@@ -40,11 +51,42 @@ def cmd_collect(a):
     return run.status
 
 
+def kernel_tree(a):
+    """(tree, how) for the fixes' probes: --ksrc, else the linux-source tree
+    of a fetched Debian kernel; (None, why not) without one; (False, what
+    is wrong) for a bad --ksrc."""
+    from . import findings
+    if a.ksrc:
+        bad = findings.ksrc_problem(a.ksrc)
+        if bad:
+            return False, bad
+        return os.path.abspath(a.ksrc), "--ksrc; its Makefile says %s" % (
+            findings.ksrc_version(a.ksrc) or "no version")
+    if a.kernel_image:
+        from . import debian
+        return debian.source_tree(a.kernel_image)
+    return None, ""
+
+
+def cmd_ksrc(argv):
+    from . import findings
+    if len(argv) != 1:
+        sys.stderr.write("usage: python3 -m sst ksrc DIR\n")
+        return 3
+    bad = findings.ksrc_problem(argv[0])
+    if bad:
+        sys.stderr.write("--ksrc %s\n" % bad)
+        return 3
+    return 0
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["progress"]:
         from . import progress
         return progress.main(argv[1:])
+    if argv[:1] == ["ksrc"]:
+        return cmd_ksrc(argv[1:])
     if argv[:1] == ["lava"]:
         from . import lava
         return lava.main(argv[1:])
@@ -54,6 +96,8 @@ def main(argv=None):
     c.add_argument("out")
     c.add_argument("--kernel-name", required=True)
     c.add_argument("--kdir", default="")
+    c.add_argument("--ksrc", default="")
+    c.add_argument("--kernel-image", default="")
     c.add_argument("--host", action="store_true")
     c.add_argument("--xen", action="store_true")
     c.add_argument("-v", "--verbose", action="store_true")
