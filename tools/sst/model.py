@@ -194,8 +194,12 @@ class Run:
         """How fix_status judges, in one line (the screen and the report)."""
         from .findings import Fingerprint
         if self.ksrc:
-            return ("source probes of %s (%s); a fix without a probe: as without a tree"
-                    % (self.ksrc, self.ksrc_how))
+            from .findings import ksrc_version
+            got = ksrc_version(self.ksrc)
+            warn = ("; the tree is %s, the kernel's banner says %s" % (got, self.upstream)
+                    if self.upstream and got and got != self.upstream else "")
+            return ("source probes of %s (%s%s); a fix without a probe: as without a tree"
+                    % (self.ksrc, self.ksrc_how, warn))
         why = " (no source tree: %s)" % self.ksrc_how if self.ksrc_how else \
             " (no source tree: give --ksrc DIR)"
         if self.upstream in Fingerprint.TREES:

@@ -271,6 +271,16 @@ def collect(out, *opts):
         cwd=TOOLS, capture_output=True, text=True, timeout=60)
 
 
+class TreeOfAnotherVersion(unittest.TestCase):
+    def test_the_screen_says_so(self):
+        with tempfile.TemporaryDirectory(prefix="sst-ksrc-") as d:
+            fake_tree(d, sublevel="176")
+            r = failing_61_run(d, "--ksrc")
+            self.addCleanup(r.close)
+            self.assertIn("the tree is 6.1.176, the kernel's banner says 6.1.192",
+                          r.run.fix_basis())
+
+
 class CommandLine(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="sst-test-")
