@@ -55,6 +55,9 @@ class Fingerprint:
 
     # The Debian trees the table's in_6.1.192 and in_6.12.117 columns judge.
     TREES = {"6.1.192": "in_6_1", "6.12.117": "in_6_12"}
+    # The lines whose trees every probe was checked against: only there
+    # does a probe that is not found mean "lacks".
+    PROBED_LINES = ((6, 1), (6, 12))
 
     def in_kernel(self, base, upstream=None, ksrc=None):
         """Whether a kernel has this fix: (status, why). BASE is its
@@ -67,7 +70,15 @@ class Fingerprint:
         one is judged as without a tree."""
         probe = Probe.parse(self.probe)
         if ksrc and probe is not None:
-            return probe.judge(ksrc)
+            status, why = probe.judge(ksrc)
+            if status == "lacks" and base not in self.PROBED_LINES:
+                # A probe is a line of the fixed code as 6.1 and 6.12
+                # have it; other lines may carry the fix written
+                # otherwise (5.10.47's backport of 5f89468e2f06 is).
+                return ("unknown", "%s; the probes were checked on the 6.1 and 6.12 "
+                        "trees only, and %d.%d may carry the fix in other words"
+                        % ((why,) + base if base else (why, 0, 0)))
+            return status, why
         col = self.TREES.get(upstream)
         v = getattr(self, col) if col else ""
         if v in ("yes", "no", "n/a", "superseded"):

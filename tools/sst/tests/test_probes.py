@@ -124,6 +124,18 @@ class Language(unittest.TestCase):
         # The frozen 8-column table of the recorded runs: no probe.
         self.assertEqual(Fingerprint(row[:8]).probe, "")
 
+    def test_not_found_on_an_unchecked_line_proves_nothing(self):
+        # The probes were read against 6.1 and 6.12; 5.10.47 carries
+        # 5f89468e2f06 in other words, so not finding a probe on 5.10 or
+        # 7.2 is "unknown", while finding it is still "has".
+        row = ["offset", "af133562d5af", "v6.9", "swiotlb: extend buffer pre-padding", "no",
+               "yes", "src", "notes", r"kernel/dma/swiotlb.c:\bpad_slots\b"]
+        fp = Fingerprint(row)
+        status, why = fp.in_kernel((5, 10), None, self.old)
+        self.assertEqual(status, "unknown")
+        self.assertIn("6.1 and 6.12 trees only", why)
+        self.assertEqual(fp.in_kernel((7, 2), None, self.fixed)[0], "has")
+
     def test_ksrc_problem(self):
         self.assertIsNone(findings.ksrc_problem(self.fixed))
         self.assertEqual(findings.ksrc_version(self.fixed), "6.1.192")
