@@ -17,6 +17,9 @@
         the progress line of boot N of M (sst/progress.py)
   lava jobs|collect ...
         LAVA jobs for a run's boots, and their results back (sst/lava.py)
+  matrix OUT RUN_DIR... | verdict BEFORE AFTER | matrix-cells OUT
+        the scenario x kernel matrix and the backport verdict of finished
+        runs (sst/matrix.py)
 """
 
 import argparse
@@ -87,6 +90,9 @@ def main(argv=None):
         return progress.main(argv[1:])
     if argv[:1] == ["ksrc"]:
         return cmd_ksrc(argv[1:])
+    if argv[:1] and argv[0] in ("matrix", "verdict", "matrix-cells"):
+        from . import matrix
+        return matrix.main(argv[0], argv[1:])
     if argv[:1] == ["lava"]:
         from . import lava
         return lava.main(argv[1:])
