@@ -32,36 +32,134 @@ const char *const sstress_op_names[SSTRESS_NR_OPS] = {
 
 static const char *const sstress_dir_names[] = { "to", "from", "bidi" };
 
+static const char *const sstress_offset_names[] = {
+	[SSTRESS_OFFSET_FIXED] = "fixed",
+	[SSTRESS_OFFSET_SWEEP] = "sweep",
+	[SSTRESS_OFFSET_RANDOM] = "random",
+};
+
+static const char *const sstress_place_names[] = {
+	[SSTRESS_PLACE_ANY] = "any",
+	[SSTRESS_PLACE_HIGH] = "high",
+};
+
+/* How a key's value is read and printed. */
+enum sstress_key_kind {
+	SSTRESS_KEY_U32,	/* a u32 field, min..max */
+	SSTRESS_KEY_U64,	/* a u64 field, min..max */
+	SSTRESS_KEY_BOOL,	/* a bool field, 0 or 1 */
+	SSTRESS_KEY_WORD,	/* an enum field, one of @words */
+	SSTRESS_KEY_SIZE,	/* size=: both size_min and size_max; not printed */
+	SSTRESS_KEY_OFFSET,	/* a number (fixed), or an offset mode's name */
+	SSTRESS_KEY_DIRS,	/* a comma list of directions */
+};
+
+/*
+ * The run spec's keys, in the order the run file and the report print
+ * them: the table drives parsing, the range checks and printing. What
+ * depends on several keys at once is sstress_spec_check().
+ */
+struct sstress_key {
+	const char *name;
+	enum sstress_key_kind kind;
+	size_t field;		/* offsetof(struct sstress_spec, ...) */
+	u64 min, max;
+	const char *const *words;
+	unsigned int nwords;
+	/* For a word: what the reason says instead of "unknown KEY 'V'". */
+	const char *hint;
+};
+
+#define SSTRESS_KEY_NUM(k, t, f, lo, hi) \
+	{ .name = k, .kind = t, .min = lo, .max = hi, \
+	  .field = offsetof(struct sstress_spec, f) }
+#define SSTRESS_KEY_WORDS(k, f, w, n, h) \
+	{ .name = k, .kind = SSTRESS_KEY_WORD, .words = w, .nwords = n, \
+	  .hint = h, .field = offsetof(struct sstress_spec, f) }
+
+static const struct sstress_key sstress_keys[] = {
+	SSTRESS_KEY_WORDS("op", op, sstress_op_names, SSTRESS_NR_OPS, NULL),
+	SSTRESS_KEY_NUM("threads", SSTRESS_KEY_U32, threads, 1,
+			SSTRESS_MAX_THREADS),
+	SSTRESS_KEY_NUM("iterations", SSTRESS_KEY_U64, iterations, 1,
+			SSTRESS_MAX_ITERATIONS),
+	SSTRESS_KEY_NUM("duration_ms", SSTRESS_KEY_U32, duration_ms, 1,
+			SSTRESS_MAX_DURATION_MS),
+	SSTRESS_KEY_NUM("size", SSTRESS_KEY_SIZE, size_min, 1,
+			SSTRESS_MAX_MAP_SIZE),
+	SSTRESS_KEY_NUM("size_min", SSTRESS_KEY_U32, size_min, 1,
+			SSTRESS_MAX_MAP_SIZE),
+	SSTRESS_KEY_NUM("size_max", SSTRESS_KEY_U32, size_max, 1,
+			SSTRESS_MAX_MAP_SIZE),
+	SSTRESS_KEY_NUM("offset", SSTRESS_KEY_OFFSET, offset, 0, PAGE_SIZE - 1),
+	SSTRESS_KEY_NUM("offset_step", SSTRESS_KEY_U32, offset_step, 1,
+			PAGE_SIZE - 1),
+	SSTRESS_KEY_NUM("dir", SSTRESS_KEY_DIRS, dirs, 0, 0),
+	SSTRESS_KEY_WORDS("place", place, sstress_place_names,
+			  ARRAY_SIZE(sstress_place_names), "use any or high"),
+	SSTRESS_KEY_WORDS("sync", sync, sstress_sync_names,
+			  ARRAY_SIZE(sstress_sync_names), NULL),
+	SSTRESS_KEY_NUM("live", SSTRESS_KEY_U32, live, 1, SSTRESS_MAX_LIVE),
+	SSTRESS_KEY_NUM("segs", SSTRESS_KEY_U32, segs, 1, SSTRESS_MAX_SEGS),
+	SSTRESS_KEY_NUM("partial", SSTRESS_KEY_BOOL, partial, 0, 1),
+	SSTRESS_KEY_NUM("skip_cpu_sync", SSTRESS_KEY_BOOL, skip_cpu_sync, 0, 1),
+	SSTRESS_KEY_NUM("pin", SSTRESS_KEY_BOOL, pin, 0, 1),
+	SSTRESS_KEY_NUM("hang_ms", SSTRESS_KEY_U32, hang_ms, 100,
+			SSTRESS_MAX_DURATION_MS),
+	SSTRESS_KEY_NUM("sync_off", SSTRESS_KEY_U32, sync_off, 0,
+			SSTRESS_MAX_MAP_SIZE - 1),
+	SSTRESS_KEY_NUM("sync_len", SSTRESS_KEY_U32, sync_len, 1,
+			SSTRESS_MAX_MAP_SIZE),
+	SSTRESS_KEY_NUM("seed", SSTRESS_KEY_U64, seed, 0, U64_MAX),
+	SSTRESS_KEY_NUM("oversize", SSTRESS_KEY_BOOL, oversize, 0, 1),
+	SSTRESS_KEY_NUM("verify", SSTRESS_KEY_BOOL, verify, 0, 1),
+};
+
+/* Prints the spec as "key=value ...", every key but size=. */
 void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
 {
-	static const char *const offset_modes[] = {
-		[SSTRESS_OFFSET_FIXED] = "fixed",
-		[SSTRESS_OFFSET_SWEEP] = "sweep",
-		[SSTRESS_OFFSET_RANDOM] = "random",
-	};
 	const char *sep = "";
-	int i;
+	unsigned int i, j;
 
-	seq_printf(m, "op=%s threads=%u iterations=%llu duration_ms=%u size_min=%u size_max=%u offset=",
-		   sstress_op_names[spec->op], spec->threads, spec->iterations,
-		   spec->duration_ms, spec->size_min, spec->size_max);
-	if (spec->offset_mode == SSTRESS_OFFSET_FIXED)
-		seq_printf(m, "%u", spec->offset);
-	else
-		seq_puts(m, offset_modes[spec->offset_mode]);
-	seq_printf(m, " offset_step=%u dir=", spec->offset_step);
-	for (i = 0; i < ARRAY_SIZE(sstress_dir_names); i++) {
-		if (spec->dirs & BIT(i)) {
-			seq_printf(m, "%s%s", sep, sstress_dir_names[i]);
-			sep = ",";
+	for (i = 0; i < ARRAY_SIZE(sstress_keys); i++) {
+		const struct sstress_key *k = &sstress_keys[i];
+		const void *f = (const u8 *)spec + k->field;
+
+		if (k->kind == SSTRESS_KEY_SIZE)
+			continue;
+		seq_printf(m, "%s%s=", i ? " " : "", k->name);
+		switch (k->kind) {
+		case SSTRESS_KEY_U32:
+			seq_printf(m, "%u", *(const u32 *)f);
+			break;
+		case SSTRESS_KEY_U64:
+			seq_printf(m, "%llu", *(const u64 *)f);
+			break;
+		case SSTRESS_KEY_BOOL:
+			seq_printf(m, "%d", *(const bool *)f);
+			break;
+		case SSTRESS_KEY_WORD:
+			seq_puts(m, k->words[*(const u32 *)f]);
+			break;
+		case SSTRESS_KEY_OFFSET:
+			if (spec->offset_mode == SSTRESS_OFFSET_FIXED)
+				seq_printf(m, "%u", spec->offset);
+			else
+				seq_puts(m, sstress_offset_names[spec->offset_mode]);
+			break;
+		case SSTRESS_KEY_DIRS:
+			for (j = 0; j < ARRAY_SIZE(sstress_dir_names); j++) {
+				if (spec->dirs & BIT(j)) {
+					seq_printf(m, "%s%s", sep,
+						   sstress_dir_names[j]);
+					sep = ",";
+				}
+			}
+			break;
+		default:
+			break;
 		}
 	}
-	seq_printf(m, " place=%s sync=%s live=%u segs=%u partial=%d skip_cpu_sync=%d pin=%d hang_ms=%u sync_off=%u sync_len=%u seed=%llu oversize=%d verify=%d",
-		   spec->place == SSTRESS_PLACE_HIGH ? "high" : "any",
-		   sstress_sync_names[spec->sync], spec->live, spec->segs, spec->partial,
-		   spec->skip_cpu_sync, spec->pin, spec->hang_ms, spec->sync_off,
-		   spec->sync_len, spec->seed,
-		   spec->oversize, spec->verify);
 }
 
 /* ---- parsing ---- */
@@ -130,23 +228,6 @@ int sstress_parse_u32(const struct sstress_kv *kv, u32 min, u32 max, u32 *out,
 	if (!ret)
 		*out = v;
 	return ret;
-}
-
-/* One of @n words; its index in *out. */
-static int sstress_parse_word(const struct sstress_kv *kv,
-			      const char *const *words, unsigned int n,
-			      u32 *out, const char *what)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		if (!strcmp(kv->val, words[i])) {
-			*out = i;
-			return 0;
-		}
-	}
-	sstress_reject("%s: unknown %s '%s'", what, kv->key, kv->val);
-	return -EINVAL;
 }
 
 static int sstress_parse_dirs(const char *val, u32 *dirs, const char *what)
@@ -245,6 +326,72 @@ static int sstress_spec_check_context(const struct sstress_spec *spec,
 	return 0;
 }
 
+/* Reads one key's value into @spec, as the key's table entry says. */
+static int sstress_key_parse(const struct sstress_key *k,
+			     const struct sstress_kv *kv,
+			     struct sstress_spec *spec, const char *what)
+{
+	void *f = (u8 *)spec + k->field;
+	unsigned int i;
+	u32 w;
+	int ret;
+
+	switch (k->kind) {
+	case SSTRESS_KEY_U32:
+		return sstress_parse_u32(kv, k->min, k->max, f, what);
+	case SSTRESS_KEY_U64:
+		return sstress_parse_u64(kv, k->min, k->max, f, what);
+	case SSTRESS_KEY_BOOL:
+		ret = sstress_parse_u32(kv, 0, 1, &w, what);
+		*(bool *)f = w;
+		return ret;
+	case SSTRESS_KEY_SIZE:
+		ret = sstress_parse_u32(kv, k->min, k->max, &spec->size_min,
+					what);
+		spec->size_max = spec->size_min;
+		return ret;
+	case SSTRESS_KEY_WORD:
+		for (i = 0; i < k->nwords; i++) {
+			if (!strcmp(kv->val, k->words[i])) {
+				*(u32 *)f = i;
+				return 0;
+			}
+		}
+		if (k->hint)
+			sstress_reject("%s: %s=%s: %s", what, kv->key, kv->val,
+				       k->hint);
+		else
+			sstress_reject("%s: unknown %s '%s'", what, kv->key,
+				       kv->val);
+		return -EINVAL;
+	case SSTRESS_KEY_OFFSET:
+		if (!strcmp(kv->val, "sweep")) {
+			spec->offset_mode = SSTRESS_OFFSET_SWEEP;
+			return 0;
+		}
+		if (!strcmp(kv->val, "random")) {
+			spec->offset_mode = SSTRESS_OFFSET_RANDOM;
+			return 0;
+		}
+		spec->offset_mode = SSTRESS_OFFSET_FIXED;
+		return sstress_parse_u32(kv, k->min, k->max, &spec->offset,
+					 what);
+	case SSTRESS_KEY_DIRS:
+		return sstress_parse_dirs(kv->val, &spec->dirs, what);
+	}
+	return -EINVAL;
+}
+
+static const struct sstress_key *sstress_key_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sstress_keys); i++)
+		if (!strcmp(sstress_keys[i].name, name))
+			return &sstress_keys[i];
+	return NULL;
+}
+
 /*
  * Parses a run spec into @out. The whole line is checked before @out is
  * written: a bad spec leaves it as it was.
@@ -254,18 +401,20 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 {
 	static const char *what = "run";
 	struct sstress_kv kv[SSTRESS_MAX_KEYS];
-	bool has_size = false, has_range = false;
 	struct sstress_spec parsed, *spec = &parsed;
-	u32 size = 4096, w;
+	bool has_size, has_range;
 	int n, i, ret = 0;
+
+	/* A word key's value is stored through a u32. */
+	BUILD_BUG_ON(sizeof(spec->op) != sizeof(u32) ||
+		     sizeof(spec->sync) != sizeof(u32) ||
+		     sizeof(spec->place) != sizeof(u32));
 
 	n = sstress_split(line, kv, what);
 	if (n < 0)
 		return n;
 	memset(spec, 0, sizeof(*spec));
 	spec->threads = 1;
-	spec->size_min = 0;
-	spec->size_max = 0;
 	spec->offset_mode = SSTRESS_OFFSET_SWEEP;
 	spec->offset_step = 8;
 	spec->dirs = SSTRESS_DIR_TO | SSTRESS_DIR_FROM | SSTRESS_DIR_BIDI;
@@ -275,102 +424,17 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 	spec->verify = true;
 
 	for (i = 0; i < n && !ret; i++) {
-		const char *k = kv[i].key, *v = kv[i].val;
+		const struct sstress_key *k = sstress_key_find(kv[i].key);
 
-		if (!v) {
-			sstress_reject("%s: '%s' is not key=value", what, k);
+		if (!kv[i].val) {
+			sstress_reject("%s: '%s' is not key=value", what,
+				       kv[i].key);
 			ret = -EINVAL;
-		} else if (!strcmp(k, "op")) {
-			ret = sstress_parse_word(&kv[i], sstress_op_names,
-						 SSTRESS_NR_OPS, &w, what);
-			spec->op = w;
-		} else if (!strcmp(k, "sync")) {
-			ret = sstress_parse_word(&kv[i], sstress_sync_names,
-						 ARRAY_SIZE(sstress_sync_names),
-						 &w, what);
-			spec->sync = w;
-		} else if (!strcmp(k, "live")) {
-			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_LIVE,
-						&spec->live, what);
-		} else if (!strcmp(k, "segs")) {
-			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_SEGS,
-						&spec->segs, what);
-		} else if (!strcmp(k, "hang_ms")) {
-			ret = sstress_parse_u32(&kv[i], 100, SSTRESS_MAX_DURATION_MS,
-						&spec->hang_ms, what);
-		} else if (!strcmp(k, "sync_off")) {
-			ret = sstress_parse_u32(&kv[i], 0, SSTRESS_MAX_MAP_SIZE - 1,
-						&spec->sync_off, what);
-		} else if (!strcmp(k, "sync_len")) {
-			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_MAP_SIZE,
-						&spec->sync_len, what);
-		} else if (!strcmp(k, "partial")) {
-			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
-			spec->partial = w;
-		} else if (!strcmp(k, "pin")) {
-			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
-			spec->pin = w;
-		} else if (!strcmp(k, "verify")) {
-			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
-			spec->verify = w;
-		} else if (!strcmp(k, "skip_cpu_sync")) {
-			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
-			spec->skip_cpu_sync = w;
-		} else if (!strcmp(k, "threads")) {
-			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_THREADS,
-						&spec->threads, what);
-		} else if (!strcmp(k, "iterations")) {
-			ret = sstress_parse_u64(&kv[i], 1, SSTRESS_MAX_ITERATIONS,
-						&spec->iterations, what);
-		} else if (!strcmp(k, "duration_ms")) {
-			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_DURATION_MS,
-						&spec->duration_ms, what);
-		} else if (!strcmp(k, "size")) {
-			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_MAP_SIZE,
-						&size, what);
-			has_size = true;
-		} else if (!strcmp(k, "size_min")) {
-			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_MAP_SIZE,
-						&spec->size_min, what);
-			has_range = true;
-		} else if (!strcmp(k, "size_max")) {
-			ret = sstress_parse_u32(&kv[i], 1, SSTRESS_MAX_MAP_SIZE,
-						&spec->size_max, what);
-			has_range = true;
-		} else if (!strcmp(k, "offset")) {
-			if (!strcmp(v, "sweep")) {
-				spec->offset_mode = SSTRESS_OFFSET_SWEEP;
-			} else if (!strcmp(v, "random")) {
-				spec->offset_mode = SSTRESS_OFFSET_RANDOM;
-			} else {
-				spec->offset_mode = SSTRESS_OFFSET_FIXED;
-				ret = sstress_parse_u32(&kv[i], 0, PAGE_SIZE - 1,
-							&spec->offset, what);
-			}
-		} else if (!strcmp(k, "offset_step")) {
-			ret = sstress_parse_u32(&kv[i], 1, PAGE_SIZE - 1,
-						&spec->offset_step, what);
-		} else if (!strcmp(k, "dir")) {
-			ret = sstress_parse_dirs(v, &spec->dirs, what);
-		} else if (!strcmp(k, "place")) {
-			if (!strcmp(v, "any")) {
-				spec->place = SSTRESS_PLACE_ANY;
-			} else if (!strcmp(v, "high")) {
-				spec->place = SSTRESS_PLACE_HIGH;
-			} else {
-				sstress_reject("%s: place=%s: use any or high",
-					       what, v);
-				ret = -EINVAL;
-			}
-		} else if (!strcmp(k, "seed")) {
-			ret = sstress_parse_u64(&kv[i], 0, U64_MAX, &spec->seed,
-						what);
-		} else if (!strcmp(k, "oversize")) {
-			ret = sstress_parse_u32(&kv[i], 0, 1, &w, what);
-			spec->oversize = w;
+		} else if (!k) {
+			sstress_reject("%s: unknown key '%s'", what, kv[i].key);
+			ret = -EINVAL;
 		} else {
-			sstress_reject("%s: unknown key '%s'", what, k);
-			ret = -EINVAL;
+			ret = sstress_key_parse(k, &kv[i], spec, what);
 		}
 	}
 	if (ret)
@@ -383,6 +447,9 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 	}
 	if (!spec->iterations && !spec->duration_ms)
 		spec->iterations = 1000;
+	has_size = sstress_kv_has(kv, n, "size");
+	has_range = sstress_kv_has(kv, n, "size_min") ||
+		    sstress_kv_has(kv, n, "size_max");
 	if (has_size && has_range) {
 		sstress_reject("%s: give size= or size_min=/size_max=, not both",
 			       what);
@@ -399,9 +466,9 @@ int sstress_spec_parse(struct sstress_dev *sd, char *line,
 				       spec->size_min, spec->size_max);
 			return -EINVAL;
 		}
-	} else {
-		spec->size_min = size;
-		spec->size_max = size;
+	} else if (!has_size) {
+		spec->size_min = 4096;
+		spec->size_max = 4096;
 	}
 	if (!spec->verify && (spec->sync != SSTRESS_SYNC_NONE ||
 			      spec->partial || spec->skip_cpu_sync)) {
