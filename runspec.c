@@ -57,7 +57,8 @@ enum sstress_key_kind {
 /*
  * The run spec's keys, in the order the run file and the report print
  * them: the table drives parsing, the range checks and printing. What
- * depends on several keys at once is sstress_spec_check().
+ * depends on several keys at once is checked after the table's loop in
+ * sstress_spec_parse() and in sstress_spec_check_context().
  */
 struct sstress_key {
 	const char *name;
