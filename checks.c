@@ -4,7 +4,7 @@
  * from the counts.
  *
  * The device side is a backend's (struct sstress_backend). The CPU
- * backend: on the dma-direct/SWIOTLB path a device reaches the memory at
+ * backend (dev.c): on the dma-direct/SWIOTLB path a device reaches the memory at
  * dma_to_phys(dev, dma). The harness reads and writes there as the device
  * would, so it sees the bounce slot when a mapping bounced and the CPU
  * buffer when it did not. The edu backend (edu.c) has a real device's DMA
@@ -26,29 +26,6 @@
 
 #include "compat.h"
 #include "sstress.h"
-
-const char *const sstress_check_names[SSTRESS_NR_CHECKS] = {
-	[SSTRESS_CHECK_OFFSET] = "offset",
-	[SSTRESS_CHECK_DATA] = "data",
-	[SSTRESS_CHECK_STALE] = "stale",
-	[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device",
-	[SSTRESS_CHECK_OVERLAP] = "overlap",
-	[SSTRESS_CHECK_MAX_MAPPING] = "max_mapping",
-	[SSTRESS_CHECK_ERRORS] = "errors",
-	[SSTRESS_CHECK_HANG] = "hang",
-	[SSTRESS_CHECK_ALIGN] = "align",
-	[SSTRESS_CHECK_SEARCH] = "search",
-};
-
-const char *const sstress_err_names[SSTRESS_NR_ERRS] = {
-	[SSTRESS_ERR_TOO_LARGE] = "too_large",
-	[SSTRESS_ERR_NO_POOL] = "no_pool",
-	[SSTRESS_ERR_POOL_FULL] = "pool_full",
-	[SSTRESS_ERR_IDLE_POOL] = "idle_pool",
-	[SSTRESS_ERR_ALIGN] = "align",
-	[SSTRESS_ERR_UNEXPECTED] = "unexpected",
-	[SSTRESS_ERR_NO_MEMORY] = "no_memory",
-};
 
 /*
  * Byte j of a pattern tagged @tag. Position dependent, so data that moved
@@ -143,51 +120,6 @@ void sstress_record_failure(const struct sstress_ctx *c,
 		f->size, f->offset, &f->dma, &f->phys, at, n, f->expected, n,
 		f->seen);
 }
-
-/*
- * The CPU backend: walks the memory the device reaches a bus page at a
- * time (consecutive bus pages need not be consecutive pages: IOMMU, Xen
- * PV); see struct sstress_backend for the contract.
- */
-static long sstress_cpu_walk(struct sstress_dev *sd, const struct sstress_seg *s,
-			     u32 off, u32 len, const u8 *src,
-			     const u8 *expect, u8 *seen)
-{
-	u32 done = 0;
-
-	while (done < len) {
-		phys_addr_t phys = sstress_dev_phys(sd, s->dma + off + done);
-		size_t in_page = offset_in_page(phys);
-		u32 chunk = min_t(size_t, len - done, PAGE_SIZE - in_page);
-		long bad = -1;
-		u8 *va;
-		u32 j;
-
-		/* A device address outside this kernel's RAM is a failure. */
-		if (phys == SSTRESS_NO_PHYS || !pfn_valid(PHYS_PFN(phys)))
-			return off + done;
-		va = sstress_kmap(pfn_to_page(PHYS_PFN(phys)));
-		if (src) {
-			memcpy(va + in_page, src + done, chunk);
-		} else if (memcmp(va + in_page, expect + done, chunk)) {
-			for (j = 0; va[in_page + j] == expect[done + j]; j++)
-				;
-			bad = off + done + j;
-			memcpy(seen, va + in_page + j,
-			       min_t(u32, SSTRESS_FAILURE_BYTES, chunk - j));
-		}
-		sstress_kunmap(va);
-		if (bad >= 0)
-			return bad;
-		done += chunk;
-	}
-	return -1;
-}
-
-const struct sstress_backend sstress_backend_cpu = {
-	.name = "cpu",
-	.walk = sstress_cpu_walk,
-};
 
 static long sstress_dev_walk(struct sstress_dev *sd, const struct sstress_seg *s,
 			     u32 off, u32 len, const u8 *src,

@@ -2,8 +2,26 @@
 /*
  * swiotlb_stress: internal interfaces between the parts of the module.
  *
+ * The layers, bottom first; each calls only the ones below it
+ * (tools/deps-check.sh checks that on the built objects):
+ *
+ *   dev.c, profiles.c, fake_nvme_dev.c, fake_sas_dev.c, edu.c
+ *                  the device model: bus, device lifetime and registry,
+ *                  DMA queries, the profiles, the CPU and edu backends
+ *   runspec.c      the run spec: op and sync names, parsing, printing
+ *   stats.c        counters and latency, the check and error names
+ *   checks.c       what each side of a mapping must see; the verdicts
+ *   storm.c        the storm engine: threads, runs, reports
+ *   debugfs_ctl.c  the control files: writes into calls, reports into
+ *                  text; the per-device create and delete sequences
+ *   swiotlb_stress.c  module init and exit, wiring the layers
+ *
+ * The device model reaches what the layers above keep per device (its
+ * control files, its run) only through struct sstress_dev_hooks, which
+ * the control layer provides.
+ *
  * Data flows one way: the control interface parses user requests into a
- * device description or a run spec; the device layer and its profiles
+ * device description or a run spec; the device model and its profiles
  * create fake devices; the storm engine drives the DMA API on them and
  * feeds every mapping to the checks, which count into per-thread stats;
  * the reports turn the merged stats into key: value lines.
@@ -72,7 +90,7 @@ int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
 int sstress_dev_set_masks_bits(struct sstress_dev *sd, unsigned int bits,
 			       const char *source);
 
-/* ---- storm engine (storm.c) ---- */
+/* ---- run spec (runspec.c): the words and the spec storm.c runs ---- */
 
 enum sstress_op {
 	SSTRESS_OP_MAP_SINGLE,
@@ -83,6 +101,7 @@ enum sstress_op {
 	SSTRESS_NR_OPS,
 };
 
+/* runspec.c */
 extern const char *const sstress_op_names[SSTRESS_NR_OPS];
 extern const char *const sstress_sync_names[3];
 
@@ -200,6 +219,7 @@ enum sstress_check {
 	SSTRESS_NR_CHECKS,
 };
 
+/* stats.c */
 extern const char *const sstress_check_names[SSTRESS_NR_CHECKS];
 
 /* Why a map failed, as far as the harness can tell. */
@@ -215,6 +235,7 @@ enum sstress_err {
 	SSTRESS_NR_ERRS,
 };
 
+/* stats.c */
 extern const char *const sstress_err_names[SSTRESS_NR_ERRS];
 
 /* Latency in ns: 8 linear sub-buckets per power of two (12% resolution). */
@@ -268,11 +289,29 @@ enum sstress_run_state {
 	SSTRESS_RUN_STOPPED,
 };
 
-struct sstress_run;
+/* ---- run spec parsing and printing (runspec.c) ---- */
 
+#define SSTRESS_MAX_KEYS	16
+
+/* One field of a control-file write: "key=value", or a bare word. */
+struct sstress_kv {
+	char *key;
+	char *val;	/* NULL for a bare word */
+};
+
+int sstress_split(char *line, struct sstress_kv *kv, const char *what);
+int sstress_parse_u64(const struct sstress_kv *kv, u64 min, u64 max, u64 *out,
+		      const char *what);
+int sstress_parse_u32(const struct sstress_kv *kv, u32 min, u32 max, u32 *out,
+		      const char *what);
 int sstress_spec_parse(struct sstress_dev *sd, char *line,
 		       struct sstress_spec *spec);
 void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec);
+
+/* ---- storm engine (storm.c) ---- */
+
+struct sstress_run;
+
 void sstress_run_spec_show(struct seq_file *m, struct sstress_dev *sd);
 int sstress_run_start(struct sstress_dev *sd, const struct sstress_spec *spec);
 int sstress_run_stop(struct sstress_dev *sd);
@@ -344,7 +383,7 @@ struct sstress_backend {
 		     u8 *seen);
 };
 
-/* The CPU at dma_to_phys() (or the IOMMU's translation): checks.c. */
+/* The CPU at dma_to_phys() (or the IOMMU's translation): dev.c. */
 extern const struct sstress_backend sstress_backend_cpu;
 /* QEMU's edu DMA engine: edu.c. */
 extern const struct sstress_backend sstress_backend_edu;
@@ -372,7 +411,7 @@ void sstress_edu_config_show(struct seq_file *m, struct sstress_dev *sd);
 #define SSTRESS_EDU_MAX_WAIT_MS	30000U
 unsigned int sstress_edu_access_ms(u32 len);
 
-/* ---- fake devices (swiotlb_stress.c) ---- */
+/* ---- the device model (dev.c) ---- */
 
 struct sstress_dev {
 	struct device dev;
@@ -421,6 +460,27 @@ static inline struct sstress_dev *to_sstress_dev(struct device *dev)
 	return container_of(dev, struct sstress_dev, dev);
 }
 
+/*
+ * What the layers above keep per device, added and removed by the device
+ * model without knowing what it is (the control layer's files and run).
+ */
+struct sstress_dev_hooks {
+	/* Under the registry lock, once the device is added: 0 or -errno. */
+	int (*add)(struct sstress_dev *sd);
+	/*
+	 * Under the registry lock and sd->lock, before a destroy: 0, or
+	 * -EBUSY with the reason logged when teardown would have to wait.
+	 */
+	int (*busy)(struct sstress_dev *sd);
+	/* Teardown of a dying device: returns once nothing of it is used. */
+	void (*remove)(struct sstress_dev *sd);
+};
+
+int sstress_dev_init(const struct sstress_dev_hooks *hooks);
+void sstress_dev_enable(void);
+void sstress_dev_destroy_all(void);
+void sstress_dev_wait_released(void);
+void sstress_dev_exit(void);
 int sstress_dev_create(const struct sstress_dev_opts *opts);
 int sstress_dev_destroy(const char *name);
 void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd);
@@ -435,8 +495,7 @@ const char *sstress_dev_iommu_name(struct sstress_dev *sd);
 int sstress_ctl_init(void);
 void sstress_ctl_close(void);
 void sstress_ctl_exit(void);
-int sstress_ctl_dev_add(struct sstress_dev *sd);
-void sstress_ctl_dev_remove(struct sstress_dev *sd);
+extern const struct sstress_dev_hooks sstress_ctl_dev_hooks;
 
 /*
  * Reasons for rejected requests go to the kernel log, one line each,

@@ -1,13 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Run statistics: per-thread counters and latency histograms, merged once
- * the threads have finished, and printed as key: value lines.
+ * the threads have finished, and printed as key: value lines. A leaf: the
+ * names of the counters' checks and error classes are kept here, for the
+ * checks above to use.
  */
 #include <linux/log2.h>
 #include <linux/math64.h>
 
 #include "compat.h"
 #include "sstress.h"
+
+const char *const sstress_check_names[SSTRESS_NR_CHECKS] = {
+	[SSTRESS_CHECK_OFFSET] = "offset",
+	[SSTRESS_CHECK_DATA] = "data",
+	[SSTRESS_CHECK_STALE] = "stale",
+	[SSTRESS_CHECK_SYNC_FOR_DEVICE] = "sync_for_device",
+	[SSTRESS_CHECK_OVERLAP] = "overlap",
+	[SSTRESS_CHECK_MAX_MAPPING] = "max_mapping",
+	[SSTRESS_CHECK_ERRORS] = "errors",
+	[SSTRESS_CHECK_HANG] = "hang",
+	[SSTRESS_CHECK_ALIGN] = "align",
+	[SSTRESS_CHECK_SEARCH] = "search",
+};
+
+const char *const sstress_err_names[SSTRESS_NR_ERRS] = {
+	[SSTRESS_ERR_TOO_LARGE] = "too_large",
+	[SSTRESS_ERR_NO_POOL] = "no_pool",
+	[SSTRESS_ERR_POOL_FULL] = "pool_full",
+	[SSTRESS_ERR_IDLE_POOL] = "idle_pool",
+	[SSTRESS_ERR_ALIGN] = "align",
+	[SSTRESS_ERR_UNEXPECTED] = "unexpected",
+	[SSTRESS_ERR_NO_MEMORY] = "no_memory",
+};
 
 /* Bucket of @ns: 8 linear steps within each power of two. */
 static unsigned int sstress_lat_bucket(u64 ns)

@@ -34,20 +34,6 @@
 /* Tries to find a buffer beyond the device's mask before giving up. */
 #define SSTRESS_PLACE_TRIES	32
 
-const char *const sstress_sync_names[3] = {
-	[SSTRESS_SYNC_NONE] = "none",
-	[SSTRESS_SYNC_WHOLE] = "whole",
-	[SSTRESS_SYNC_RANGE] = "range",
-};
-
-const char *const sstress_op_names[SSTRESS_NR_OPS] = {
-	[SSTRESS_OP_MAP_SINGLE] = "map_single",
-	[SSTRESS_OP_MAP_PAGE] = "map_page",
-	[SSTRESS_OP_MAP_SG] = "map_sg",
-	[SSTRESS_OP_ALLOC_COHERENT] = "alloc_coherent",
-	[SSTRESS_OP_MAX_SIZE] = "max_size",
-};
-
 /* One mapping call: a single segment, or a scatterlist of several. */
 struct sstress_xfer {
 	enum dma_data_direction dir;
@@ -99,7 +85,6 @@ struct sstress_run {
 	struct sstress_thread threads[];
 };
 
-static const char *const sstress_dir_names[] = { "to", "from", "bidi" };
 static const enum dma_data_direction sstress_dirs[] = {
 	DMA_TO_DEVICE, DMA_FROM_DEVICE, DMA_BIDIRECTIONAL,
 };
@@ -119,38 +104,6 @@ static void sstress_rand_range(struct sstress_thread *t, u32 size, u32 *off,
 {
 	*off = sstress_rand(t) % size;
 	*len = 1 + sstress_rand(t) % (size - *off);
-}
-
-void sstress_spec_show(struct seq_file *m, const struct sstress_spec *spec)
-{
-	static const char *const offset_modes[] = {
-		[SSTRESS_OFFSET_FIXED] = "fixed",
-		[SSTRESS_OFFSET_SWEEP] = "sweep",
-		[SSTRESS_OFFSET_RANDOM] = "random",
-	};
-	const char *sep = "";
-	int i;
-
-	seq_printf(m, "op=%s threads=%u iterations=%llu duration_ms=%u size_min=%u size_max=%u offset=",
-		   sstress_op_names[spec->op], spec->threads, spec->iterations,
-		   spec->duration_ms, spec->size_min, spec->size_max);
-	if (spec->offset_mode == SSTRESS_OFFSET_FIXED)
-		seq_printf(m, "%u", spec->offset);
-	else
-		seq_puts(m, offset_modes[spec->offset_mode]);
-	seq_printf(m, " offset_step=%u dir=", spec->offset_step);
-	for (i = 0; i < ARRAY_SIZE(sstress_dir_names); i++) {
-		if (spec->dirs & BIT(i)) {
-			seq_printf(m, "%s%s", sep, sstress_dir_names[i]);
-			sep = ",";
-		}
-	}
-	seq_printf(m, " place=%s sync=%s live=%u segs=%u partial=%d skip_cpu_sync=%d pin=%d hang_ms=%u sync_off=%u sync_len=%u seed=%llu oversize=%d verify=%d",
-		   spec->place == SSTRESS_PLACE_HIGH ? "high" : "any",
-		   sstress_sync_names[spec->sync], spec->live, spec->segs, spec->partial,
-		   spec->skip_cpu_sync, spec->pin, spec->hang_ms, spec->sync_off,
-		   spec->sync_len, spec->seed,
-		   spec->oversize, spec->verify);
 }
 
 /* ---- one mapping call, whatever the operation ---- */

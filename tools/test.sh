@@ -122,9 +122,19 @@ watchdog_tests
 # prepared from their linux-source (their headers' tools do not run on
 # Debian 12; tools/sst/debian.py says so), about 4 minutes each the first
 # time. 6.1.180 (bullseye-security) is left out: its headers answer 404.
+# Each build's objects then go through tools/deps-check.sh (the layers
+# depend one way), once tools/test-deps-check.sh has shown it can fail.
 SST_COMPILE_MATRIX=${SST_COMPILE_MATRIX:-5.10.262 5.10.223 6.1.176 6.1.192 6.12.95 6.12.117 6.12.118 7.2.13}
 compile_matrix() {
-	local v info kd cout=$SST_TOP/results/compile-$$
+	local v info kd line cout=$SST_TOP/results/compile-$$
+	# deps-check.sh can fail: fake upward references (gcc -c, seconds).
+	echo "# deps-check: tools/test-deps-check.sh"
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) result pass "deps-check: ${line#ok - }" ;;
+		"not ok - "*) result fail "deps-check: ${line#not ok - }" "see tools/test-deps-check.sh" ;;
+		esac
+	done < <(bash "$SST_TOP/tools/test-deps-check.sh" 2>&1 || true)
 	for v in $SST_COMPILE_MATRIX; do
 		if ! info=$(cd "$SST_TOP/tools" && python3 -m sst.debian fetch "$v" 2> "$cout-$v.err"); then
 			result fail "compile debian:$v: fetch" "$(tail -n 1 "$cout-$v.err")"
@@ -133,6 +143,13 @@ compile_matrix() {
 		kd=$(sed -n 's/^kdir: //p' <<< "$info")
 		if sst_build_module "$kd" "$cout/$v" > /dev/null 2> "$cout-$v.err"; then
 			result pass "compile debian:$v: module builds with W=1, no warnings" "$(sed -n 's/^build: //p' <<< "$info" | cut -c1-60)"
+			# The layers, on the objects just built (nm only, < 1 s).
+			if bash "$SST_TOP/tools/deps-check.sh" --objdir "$cout/$v/src" > "$cout-$v.deps" 2>&1; then
+				result pass "compile debian:$v: layers depend one way (tools/deps-check.sh)"
+			else
+				result fail "compile debian:$v: layers depend one way (tools/deps-check.sh)" "$(head -n 1 "$cout-$v.deps")"
+			fi
+			rm -f "$cout-$v.deps"
 		else
 			result fail "compile debian:$v: module builds with W=1, no warnings" "$(grep -m1 -E 'warning:|error:' "$cout-$v.err")"
 		fi
