@@ -47,10 +47,11 @@ static bool sstress_devices_enabled;
 static const struct sstress_dev_hooks *sstress_dev_hooks;
 
 /*
- * Devices whose release has not run yet. A release does real work (the
- * edu unbind may wait seconds for the engine) and may come late (another
+ * Devices whose release has not run yet. A release may come late (another
  * holder's put_device(), CONFIG_DEBUG_KOBJECT_RELEASE): module exit waits
- * for it, before the edu devices and the module text go away.
+ * for it, before the module text goes away. It only frees: the real work
+ * (the edu unbind may wait seconds for the engine) is done by teardown and
+ * by the error paths of creation, in the caller's context.
  */
 static atomic_t sstress_devices_unreleased = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(sstress_devices_released);
@@ -59,8 +60,8 @@ static void sstress_dev_release(struct device *dev)
 {
 	struct sstress_dev *sd = to_sstress_dev(dev);
 
-	/* No run is left: teardown or a failed creation came first. */
-	if (sd->edu)
+	/* Teardown or a failed creation unbound the edu device already. */
+	if (WARN_ON_ONCE(sd->edu))
 		sstress_edu_unbind(sd);
 	mutex_destroy(&sd->lock);
 	mutex_destroy(&sd->stop_lock);
@@ -207,7 +208,7 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 	if (ret)
 		goto err_put_device;
 
-	/* Unbound again by the release of the device. */
+	/* Unbound again by teardown, or below if creation fails. */
 	if (opts->profile == &sstress_profile_edu) {
 		ret = sstress_edu_bind(sd);
 		if (ret)
@@ -215,11 +216,11 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 	}
 	ret = sstress_profile_apply(sd, opts);
 	if (ret)
-		goto err_put_device;
+		goto err_edu_unbind;
 	if (sd->edu) {
 		ret = sstress_edu_ready(sd);
 		if (ret)
-			goto err_put_device;
+			goto err_edu_unbind;
 	}
 
 	mutex_lock(&sstress_devices_lock);
@@ -258,6 +259,9 @@ err_device_del:
 	device_del(&sd->dev);
 err_unlock:
 	mutex_unlock(&sstress_devices_lock);
+err_edu_unbind:
+	if (sd->edu)
+		sstress_edu_unbind(sd);
 err_put_device:
 	put_device(&sd->dev);
 	return ret;
@@ -276,6 +280,9 @@ static void sstress_dev_teardown(struct sstress_dev *sd)
 	 */
 	sstress_dev_hooks->remove(sd);
 	device_del(&sd->dev);
+	/* No run and no control file is left to use the engine. */
+	if (sd->edu)
+		sstress_edu_unbind(sd);
 }
 
 int sstress_dev_destroy(const char *name)
