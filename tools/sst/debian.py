@@ -743,7 +743,7 @@ def main(argv=None):
     ap.add_argument("--arch", default=ARCH,
                     help="the kernel's architecture: amd64 (default) or %s" % " ".join(CROSS))
     ap.add_argument("--refresh", action="store_true", help="update the package lists now")
-    a = ap.parse_args(argv)
+    a = ap.parse_intermixed_args(argv)
     if a.cmd == "busybox":
         try:
             f = Fetcher(a.cache, refresh=a.refresh, arch=a.arch)
