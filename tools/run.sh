@@ -163,6 +163,7 @@ else
 	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
 		# shellcheck disable=SC2086
 		vm_need_packages $SST_PKGS_BUILD $SST_PKGS_VM $SST_PKGS_PY || die "cannot install packages"
+		# shellcheck disable=SC2086
 		[ $arch != arm64 ] || vm_need_packages $SST_PKGS_ARM64 || die "cannot install the arm64 packages ($SST_PKGS_ARM64)"
 		if [ -z "$kernel" ] && ! ls /boot/vmlinuz-* >/dev/null 2>&1; then
 			vm_need_packages linux-image-amd64 linux-headers-amd64 || die "cannot install a kernel"

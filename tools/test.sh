@@ -422,7 +422,7 @@ lines_check() {
 # headers, of the default scenarios that share a swiotlb=force boot.
 # Measured here (2026-12-01, 2 cores, other work on the machine): MEASURED.
 # Skips, with the reason, when the arm64 packages cannot be had.
-SST_ARM64_SCENARIOS=${SST_ARM64_SCENARIOS:-fr001-nvme-offsets fr003-legacy-default-mask fr004-force-all-cpus partial-sync}
+SST_ARM64_SCENARIOS=${SST_ARM64_SCENARIOS:-fr001-nvme-offsets fr003-legacy-default-mask fr004-force-all-cpus partial-sync mask-high}
 arm64_check() {
 	local d=$out/arm64-6.12 s check verdict finding reason kv why
 	echo "# arm64: debian:6.12: $SST_ARM64_SCENARIOS"
@@ -436,6 +436,7 @@ arm64_check() {
 		result skip "arm64 debian:6.12: default scenarios" "the arm64 packages cannot be fetched: $why"
 		return
 	fi
+	# shellcheck disable=SC2086 # one word per scenario
 	bash "$SST_TOP/tools/run.sh" --arch arm64 --kernel debian:6.12 --out "$d" --timeout "$timeout" \
 		$SST_ARM64_SCENARIOS >> "$d.log" 2>&1 || true
 	if [ ! -s "$d/checks.tsv" ]; then
