@@ -37,7 +37,8 @@ Without --kernel: every /boot/vmlinuz-* with a build tree (installing
 Debian's 6.1 and 6.12 kernels and headers when run as root on Debian).
 Then the matrix of scenarios on every kernel with the backport verdict;
 unless --quick, one swiotlb=force boot of Debian's other lines
-(\$SST_BOOT_LINES, default 5.10.262 7.2.13); the selftests through the
+(\$SST_BOOT_LINES, default 5.10.262 7.2.13) and two boots of Debian's
+arm64 6.12 under qemu-system-aarch64 (\$SST_ARM64_SCENARIOS); the selftests through the
 kernel's kselftest runner, and, unless --quick, tools/harden.sh --quick
 (debug kernels: fuzz, teardown, soak, lockdown) and tools/prove-checks.sh
 for 6.1 and 6.12: every check seen failing on a kernel with the bug (built
