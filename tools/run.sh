@@ -187,6 +187,14 @@ else
 		kdir=$(vm_kdir_for "$kernel") || die "no build tree for $kernel: give --kdir, or install its linux-headers package"
 	fi
 	[ -e "$kdir/Makefile" ] || die "--kdir $kdir is not a kernel build tree"
+	# The build tree's architecture must be the image's.
+	if [ -r "$kdir/.config" ]; then
+		if grep -q '^CONFIG_ARM64=y' "$kdir/.config"; then
+			[ $arch = arm64 ] || die "--kdir $kdir is an arm64 build tree: give --arch arm64"
+		elif [ $arch = arm64 ]; then
+			die "--kdir $kdir is not an arm64 build tree (no CONFIG_ARM64=y in its .config)"
+		fi
+	fi
 	kver=$(basename "$kernel")
 	kver=${kver#vmlinuz-}
 	# A kernel built from source: name it by its release.
