@@ -50,8 +50,9 @@ EOF
 
 die() { echo "run.sh: $*" >&2; exit 3; }
 
-kernel= kdir= append= mem= smp=2 host=0 kvm=0 xen=0 timeout= out= list=0 qemu_opt= arch=amd64 viommu=0
+kernel= kdir= append= mem= smp=2 host=0 kvm=0 xen=0 timeout= out= list=0 qemu_opt=
 scenarios=()
+arch=amd64 viommu=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) arch=${2:?}; shift ;;
