@@ -30,6 +30,9 @@ sst_build_module() {
 	# release) its kernel wants.
 	local -a margs=()
 	[ ! -r "$kdir/sst-make-args" ] || mapfile -t margs < "$kdir/sst-make-args"
+	# An arm64 guest's tree that does not say how to cross-build.
+	[ "${VM_ARCH:-amd64}" != arm64 ] || [[ " ${margs[*]} " == *" ARCH="* ]] ||
+		margs+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	if ! make -C "$out/src" KDIR="$kdir" W=1 "${margs[@]}" > "$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
 		echo "module build failed against $kdir (log: $out/build.log)" >&2
@@ -42,14 +45,15 @@ sst_build_module() {
 	echo "$out/src/swiotlb-stress.ko"
 }
 
-# sst_build_selftests OUTDIR: static binaries and scripts for any guest.
+# sst_build_selftests OUTDIR [CC]: static binaries and scripts for any
+# guest (CC: a cross compiler for another architecture's, default gcc).
 sst_build_selftests() {
-	local out=$1
+	local out=$1 cc=${2:-gcc}
 	mkdir -p "$out"
 	cp "$SST_TOP"/selftests/*.sh "$out/"
-	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP" \
+	"$cc" -static -O2 -Wall -Wextra -Werror -I"$SST_TOP" \
 		-o "$out/ctl_test" "$SST_TOP/selftests/ctl_test.c"
-	gcc -static -O2 -Wall -Wextra -Werror -I"$SST_TOP" \
+	"$cc" -static -O2 -Wall -Wextra -Werror -I"$SST_TOP" \
 		-o "$out/fuzz_ctl" "$SST_TOP/selftests/fuzz_ctl.c"
 }
 
@@ -72,6 +76,10 @@ EOS
 # The Debian packages the runners need, by what they do.
 SST_PKGS_BUILD="make gcc libc6-dev"
 SST_PKGS_VM="qemu-system-x86 busybox-static cpio"
+# --arch arm64: QEMU's virt machine, the cross compiler of Debian 12's
+# arm64 kernels (gcc-12) and the arm64 libc for the static selftests
+# (busybox-static for arm64 is fetched by tools/sst/debian.py).
+SST_PKGS_ARM64="qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 # tools/sst: the results, the progress lines and the Debian kernel fetcher
 # (standard library only). Not pulled in by the two lists above when apt
 # leaves out Recommends (python3 comes only via qemu-system-gui's).

@@ -52,6 +52,12 @@ VM_KILLED=0
 # "SST-GUEST-START" lines on the console (empty: none seen).
 VM_FIRST_STORM=
 VM_GUEST_START=
+# The guest's architecture: amd64 (q35, ttyS0) or arm64 (virt, ttyAMA0).
+# VM_BUSYBOX: the busybox-static binary of that architecture for the
+# initramfs (default /bin/busybox; another architecture's cannot run here,
+# so its applet list is this host's busybox's, the same Debian 12 build).
+VM_ARCH=${VM_ARCH:-amd64}
+VM_BUSYBOX=${VM_BUSYBOX:-/bin/busybox}
 # What vm_boot calls a panic or oops on the console.
 VM_PANIC_RE='Kernel panic|BUG:|Oops:'
 
@@ -114,7 +120,7 @@ vm_default_kernel() {
 vm_kdir_for() {
 	local img=${1:-} v d
 	case $img in
-	*/arch/x86/boot/bzImage | arch/x86/boot/bzImage)
+	*/arch/x86/boot/bzImage | arch/x86/boot/bzImage | */arch/arm64/boot/Image | arch/arm64/boot/Image)
 		d=$(dirname "$img")/../../..
 		if [ -e "$d/Makefile" ]; then
 			(cd "$d" && pwd)
@@ -196,9 +202,9 @@ vm_build_initramfs() (
 		echo "vm_build_initramfs: no /bin/busybox (run: apt-get install busybox-static)" >&2
 		exit 1
 	fi
-	if file_out=$(LC_ALL=C file -L /bin/busybox 2>/dev/null) &&
+	if file_out=$(LC_ALL=C file -L "$VM_BUSYBOX" 2>/dev/null) &&
 		[[ $file_out == *dynamically* ]]; then
-		echo "vm_build_initramfs: /bin/busybox is dynamically linked (run: apt-get install busybox-static)" >&2
+		echo "vm_build_initramfs: $VM_BUSYBOX is dynamically linked (run: apt-get install busybox-static)" >&2
 		exit 1
 	fi
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/vm-initramfs.XXXXXX") || exit 1
@@ -207,7 +213,7 @@ vm_build_initramfs() (
 	mkdir -p "$st"/{bin,dev,proc,sys,tmp,run,root,sst,usr} &&
 		ln -s bin "$st/sbin" && ln -s ../bin "$st/usr/bin" &&
 		ln -s ../bin "$st/usr/sbin" &&
-		cp /bin/busybox "$st/bin/busybox" || exit 1
+		cp "$VM_BUSYBOX" "$st/bin/busybox" || exit 1
 	applets=$(/bin/busybox --list) || exit 1
 	if command -v perl > /dev/null; then
 		# One process instead of one ln per applet.
@@ -441,6 +447,7 @@ vm__on_signal() {
 # too when VM_VERBOSE=1. --extra is split at blanks (no quoting).
 # Defaults: --mem 2G --smp 2 --timeout 600 --grace $VM_GRACE (5).
 # $SST_QEMU names the QEMU binary (default qemu-system-x86_64).
+# VM_ARCH=arm64: qemu-system-aarch64 -machine virt, console=ttyAMA0.
 #
 # The wall time is bounded by construction (vm__watchdog): QEMU runs in a
 # process group of its own, and a watchdog process, which waits on no
@@ -464,7 +471,13 @@ vm__on_signal() {
 vm_boot() {
 	local kernel='' initrd='' append='' mem=2G smp=2 timeout=600 log='' kvm=0 extra=''
 	local grace=${VM_GRACE:-5} qemu_bin=${SST_QEMU:-qemu-system-x86_64}
+	local machine=q35 console=ttyS0
 	local -a accel extra_args=()
+	case $VM_ARCH in
+	amd64) ;;
+	arm64) qemu_bin=${SST_QEMU:-qemu-system-aarch64} machine=virt console=ttyAMA0 ;;
+	*) echo "vm_boot: VM_ARCH '$VM_ARCH': amd64 or arm64" >&2; return 4 ;;
+	esac
 	VM_VERDICT=qemu-error VM_GUEST_RC='' VM_OOPS=0 VM_ELAPSED=0
 	VM_KILLED=0 VM_WATCHDOG='' VM_FIRST_STORM='' VM_GUEST_START=''
 	vm_boot_opts vm_boot '--grace' "$@" || return 4
@@ -497,11 +510,11 @@ vm_boot() {
 	fi
 	mkfifo "$tmp/console" || { rm -rf "$tmp"; return 4; }
 	vm__run_qemu "$tmp" "$log" "$timeout" "$grace" \
-		"$qemu_bin" -machine q35 "${accel[@]}" \
+		"$qemu_bin" -machine "$machine" "${accel[@]}" \
 		-m "$mem" -smp "$smp" -nographic -no-reboot \
 		-serial stdio -monitor none -display none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=5 loglevel=7 printk.time=1${append:+ $append}" \
+		-append "console=$console panic=5 loglevel=7 printk.time=1${append:+ $append}" \
 		"${extra_args[@]}"
 	qrc=$VM__QRC
 	rm -rf "$tmp"
@@ -640,14 +653,14 @@ vm_qemu_meta_args() {
 	echo "$iommu${iommu:+ }$edu"
 }
 
-# vm_debian_kernels SPEC: fetches the Debian kernels SPEC names (debian:SPEC,
+# vm_debian_kernels SPEC [ARCH]: fetches the Debian kernels SPEC names (debian:SPEC,
 # see tools/sst/debian.py) into the cache and prints one "IMAGE KDIR" line
 # each, and "- VERSION REASON" for one of several the archive cannot serve.
 # On bad input or when nothing could be fetched it prints the one-line
 # reason on stderr and returns 3.
 vm_debian_kernels() {
-	local spec=${1#debian:} out
-	out=$(cd "$SST_TOP/tools" && python3 -m sst.debian fetch "$spec") || return 3
+	local spec=${1#debian:} arch=${2:-amd64} out
+	out=$(cd "$SST_TOP/tools" && python3 -m sst.debian fetch --arch "$arch" "$spec") || return 3
 	awk '/^version: / { v = $2 } /^kernel: / { k = $2 } /^kdir: / { print k, $2 }
 	     /^unavailable: / { sub(/^unavailable: /, ""); print "-", v, $0 }' <<< "$out"
 }

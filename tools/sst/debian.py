@@ -47,6 +47,16 @@ METAPACKAGES = ("linux-image-amd64", "linux-image-6.12-amd64",
 # version (their headers work on this host).
 HOST_SUITES = ("bookworm", "bookworm-security", "bookworm-backports")
 ARCH = "amd64"
+# Other architectures (--arch): the module is cross-built against Debian's
+# headers of that architecture, whose scripts/ are the kbuild package's:
+# this host's (amd64) linux-kbuild of the same version runs here. Only
+# Debian 12's suites: their kernels were built with gcc-12, whose cross
+# compiler Debian 12 has (CROSS[arch]: Kbuild's ARCH, CROSS_COMPILE).
+CROSS = {"arm64": ("arm64", "aarch64-linux-gnu-")}
+
+
+def metapackages(arch=ARCH):
+    return tuple(m.replace("-amd64", "-" + arch) for m in METAPACKAGES)
 LISTS_MAX_AGE = 24 * 3600
 
 
@@ -341,15 +351,15 @@ class Kernel:
                 "build: " + self.build]
 
 
-def image_package(apt, version):
+def image_package(apt, version, arch=ARCH):
     """linux-image-<release> behind the metapackage of VERSION."""
-    for meta in METAPACKAGES:
+    for meta in metapackages(arch):
         try:
             fields = parse_control(apt.show(meta, version))
         except Error:
             continue
         for d in depends(fields):
-            if re.fullmatch(r"linux-image-\d\S*-%s(-unsigned)?" % ARCH, d):
+            if re.fullmatch(r"linux-image-\d\S*-%s(-unsigned)?" % arch, d):
                 return d
     raise Error("no linux-image package behind version %s" % version)
 
@@ -437,19 +447,36 @@ def tools_run(kdir, run=subprocess.run):
 
 
 class Fetcher:
-    def __init__(self, cache, run=subprocess.run, etc="/etc/apt", refresh=False):
+    def __init__(self, cache, run=subprocess.run, etc="/etc/apt", refresh=False,
+                 arch=ARCH):
+        if arch != ARCH and arch not in CROSS:
+            raise Error("unknown architecture %r (amd64 or %s)" % (arch, " ".join(CROSS)))
         self.cache = cache
         self.run = run
         self.etc = etc
         self.refresh = refresh
-        self.apt = Apt(os.path.join(cache, "apt"), run=run)
+        self.arch = arch
+        # This host's configuration (and, for another architecture, its
+        # linux-kbuild); another architecture's lists and kernels live
+        # under CACHE/ARCH.
+        self.host_apt = Apt(os.path.join(cache, "apt"), run=run)
+        self.apt = self.host_apt
+        self.base = os.path.join(cache, "debian")
+        if arch != ARCH:
+            self.apt = Apt(os.path.join(cache, arch, "apt"), arch=arch, run=run)
+            self.base = os.path.join(cache, arch, "debian")
         self._rows = None
 
     def rows(self):
         if self._rows is None:
             archive, security = system_mirrors(self.etc)
             self.apt.update(private_sources(archive, security), self.refresh)
-            self._rows = parse_madison(self.apt.madison(METAPACKAGES))
+            if self.apt is not self.host_apt:
+                self.host_apt.update(private_sources(archive, security), self.refresh)
+            rows = parse_madison(self.apt.madison(metapackages(self.arch)))
+            if self.arch != ARCH:
+                rows = [r for r in rows if r[2] in HOST_SUITES]
+            self._rows = rows
         return self._rows
 
     def resolve(self, spec):
@@ -464,9 +491,9 @@ class Fetcher:
 
     def fetch(self, k):
         """Image and build tree of kernel K into the cache; fills K in."""
-        base = os.path.join(self.cache, "debian")
+        base = self.base
         os.makedirs(base, exist_ok=True)
-        final = os.path.join(base, "%s-%s" % (k.version.replace("~", "_"), ARCH))
+        final = os.path.join(base, "%s-%s" % (k.version.replace("~", "_"), self.arch))
         if not os.path.exists(os.path.join(final, "done")):
             if os.path.exists(final):
                 shutil.rmtree(final)
@@ -493,14 +520,25 @@ class Fetcher:
         root = os.path.join(tmp, "root")
         os.makedirs(dl)
         os.makedirs(root)
-        img = image_package(self.apt, k.version)
+        img = image_package(self.apt, k.version, self.arch)
         k.release = re.sub(r"^linux-image-|-unsigned$", "", img)
         k.root = root
         # 7.2 splits the image: the kernel itself is in linux-binary-<release>.
         binary = [d for d in depends(parse_control(self.apt.show(img, k.version)))
                   if d.startswith("linux-binary-")]
         pkgs = [img] + binary + header_packages(self.apt, k.release, k.version)
-        unpack(self._download(pkgs, k.version, dl), root, self.run)
+        if self.arch != ARCH:
+            # The headers' scripts/ link to the kbuild package: this
+            # host's build of it, so fixdep and modpost run here.
+            kbuild = [p for p in pkgs if p.startswith("linux-kbuild-")]
+            pkgs = [p for p in pkgs if p not in kbuild]
+            debs = self._download(pkgs, k.version, dl)
+            for p in kbuild:
+                log("fetching %s %s (%s, for this host)" % (p, k.version, ARCH))
+                debs.append(self.host_apt.download(p, k.version, dl))
+            unpack(debs, root, self.run)
+        else:
+            unpack(self._download(pkgs, k.version, dl), root, self.run)
         # 7.2 keeps the image as /usr/lib/modules/<release>/vmlinuz; the
         # tools name a kernel by its vmlinuz-<release> file.
         moved = os.path.join(root, "usr/lib/modules", k.release, "vmlinuz")
@@ -512,6 +550,10 @@ class Fetcher:
         hdr = os.path.join(root, "usr/src/linux-headers-" + k.release)
         relocate_headers(root)
         why = tools_run(hdr, self.run)
+        if self.arch != ARCH:
+            self._cross(hdr, k, why)
+            shutil.rmtree(dl)
+            return
         cc = None
         if not why:
             cc, why = self._compiler(hdr, k, tmp)
@@ -527,6 +569,49 @@ class Fetcher:
             k.build = "linux-source-%s %s, modules_prepare with gcc (headers: %s)" % (
                 series(k.version), k.version, why)
         shutil.rmtree(dl)
+
+    def _cross(self, hdr, k, why):
+        """Another architecture's headers: cross gcc of the kernel's major."""
+        if why:
+            raise Error("headers of %s cannot be used here: %s" % (k.release, why))
+        karch, prefix = CROSS[self.arch]
+        major = kernel_gcc(hdr)
+        if not major:
+            raise Error("%s: cannot tell its compiler from CONFIG_CC_VERSION_TEXT" % k.release)
+        cc = shutil.which("%sgcc-%s" % (prefix, major))
+        if not cc:
+            raise Error("%s was built with gcc-%s: no %sgcc-%s here (Debian 12 "
+                        "has gcc-aarch64-linux-gnu, gcc-12)" % (k.release, major, prefix, major))
+        k.kdir = hdr
+        k.build = "headers (%s, ARCH=%s, amd64 linux-kbuild)" % (cc, karch)
+        with open(os.path.join(hdr, "sst-make-args"), "w", encoding="utf-8") as f:
+            f.write("ARCH=%s\nCROSS_COMPILE=%s\nCC=%s\n" % (karch, prefix, cc))
+
+    def busybox(self):
+        """busybox-static of the architecture, unpacked in the cache: its path."""
+        rows = [r for r in parse_madison(self.apt.madison(["busybox-static"]))
+                if r[2] in HOST_SUITES]
+        if not rows:
+            raise Error("no busybox-static for %s in Debian 12's suites" % self.arch)
+        ver = max(rows, key=lambda r: vkey(r[1]))[1]
+        base = os.path.join(self.cache, self.arch, "busybox")
+        final = os.path.join(base, ver.replace(":", "_").replace("~", "_"))
+        bb = os.path.join(final, "bin", "busybox")
+        if not os.path.exists(bb):
+            os.makedirs(base, exist_ok=True)
+            tmp = tempfile.mkdtemp(prefix=".part-", dir=base)
+            try:
+                dl = os.path.join(tmp, "debs")
+                os.makedirs(dl)
+                unpack(self._download(["busybox-static"], ver, dl), os.path.join(tmp, "root"), self.run)
+                if not os.path.exists(os.path.join(tmp, "root", "bin", "busybox")):
+                    raise Error("busybox-static %s has no /bin/busybox" % ver)
+                if os.path.exists(final):
+                    shutil.rmtree(final)
+                os.rename(os.path.join(tmp, "root"), final)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        return bb
 
     def _compiler(self, hdr, k, tmp):
         """(CC, None) for the gcc the kernel wants, or (None, why not)."""
@@ -687,16 +772,30 @@ def source_tree(image, cache=None):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="debian-kernel",
                                  description="Fetch Debian kernels for swiotlb_stress.")
-    ap.add_argument("cmd", choices=("resolve", "fetch", "source"),
+    ap.add_argument("cmd", choices=("resolve", "fetch", "source", "busybox"),
                     help="source: print 'source: PATH', a clean linux-source "
-                    "tree or tarball of the kernel's version")
-    ap.add_argument("spec")
+                    "tree or tarball of the kernel's version; busybox: print "
+                    "'busybox: PATH', busybox-static of --arch (no SPEC)")
+    ap.add_argument("spec", nargs="?")
     ap.add_argument("--cache", default=os.environ.get("SST_CACHE", "/var/tmp/swiotlb_stress"))
+    ap.add_argument("--arch", default=ARCH,
+                    help="the kernel's architecture: amd64 (default) or %s" % " ".join(CROSS))
     ap.add_argument("--refresh", action="store_true", help="update the package lists now")
-    a = ap.parse_args(argv)
+    a = ap.parse_intermixed_args(argv)
+    if a.cmd == "busybox":
+        try:
+            f = Fetcher(a.cache, refresh=a.refresh, arch=a.arch)
+            f.rows()
+            print("busybox: " + f.busybox())
+        except Error as e:
+            print("debian: busybox-static (%s): %s" % (a.arch, e), file=sys.stderr)
+            return 3
+        return 0
+    if not a.spec:
+        ap.error("%s needs a SPEC" % a.cmd)
     spec = a.spec[len("debian:"):] if a.spec.startswith("debian:") else a.spec
     try:
-        f = Fetcher(a.cache, refresh=a.refresh)
+        f = Fetcher(a.cache, refresh=a.refresh, arch=a.arch)
         kernels = f.resolve(spec)
     except Error as e:
         print("debian:%s: %s" % (spec, e), file=sys.stderr)
