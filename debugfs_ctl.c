@@ -132,27 +132,26 @@ static int sstress_opts_parse(char *line, struct sstress_dev_opts *o)
 		} else if (!strcmp(k, "mask_bits")) {
 			ret = sstress_parse_u32(&kv[i], SSTRESS_MASK_BITS_MIN,
 						SSTRESS_MASK_BITS_MAX,
-						&o->mask_bits, what);
-			o->has_mask_bits = true;
+						&o->over.mask_bits, what);
+			o->over.mask_source = "override";
 		} else if (!strcmp(k, "coherent_bits")) {
 			ret = sstress_parse_u32(&kv[i], SSTRESS_MASK_BITS_MIN,
 						SSTRESS_MASK_BITS_MAX,
-						&o->coherent_bits, what);
-			o->has_coherent_bits = true;
+						&o->over.coherent_bits, what);
 		} else if (!strcmp(k, "min_align_mask")) {
 			ret = sstress_parse_low_mask(&kv[i], U32_MAX, true, &v,
 						     what);
-			o->min_align_mask = v;
-			o->has_min_align_mask = true;
+			o->over.min_align_mask = v;
+			o->over.has_min_align_mask = true;
 		} else if (!strcmp(k, "max_seg_size")) {
 			ret = sstress_parse_u32(&kv[i], 1, U32_MAX,
-						&o->max_seg_size, what);
-			o->has_max_seg_size = true;
+						&o->over.max_seg_size, what);
+			o->over.has_max_seg_size = true;
 		} else if (!strcmp(k, "seg_boundary")) {
 			ret = sstress_parse_low_mask(&kv[i], ULONG_MAX, false,
 						     &v, what);
-			o->seg_boundary = v;
-			o->has_seg_boundary = true;
+			o->over.seg_boundary = v;
+			o->over.has_seg_boundary = true;
 		} else {
 			sstress_reject("%s: unknown key '%s'", what, k);
 			ret = -EINVAL;

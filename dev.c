@@ -142,34 +142,81 @@ const char *sstress_dev_iommu_name(struct sstress_dev *sd)
 	return name ? name : "other";
 }
 
-int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
-			      const char *source)
+/* Both masks, as dma_set_mask_and_coherent() in a driver's probe. */
+static int sstress_dev_set_masks(struct sstress_dev *sd,
+				 const struct sstress_dma_cfg *cfg)
 {
-	int ret;
-
-	ret = dma_set_mask(sd->dma_dev, DMA_BIT_MASK(bits));
-	if (ret) {
-		sstress_reject("%s: dma_set_mask(%u bits) failed (%d): platform cannot serve it",
-			       sd->name, bits, ret);
-		return ret;
-	}
-	sd->mask_source = source;
-	return 0;
-}
-
-/* Both masks, as a driver's dma_set_mask_and_coherent() sets them. */
-int sstress_dev_set_masks_bits(struct sstress_dev *sd, unsigned int bits,
-			       const char *source)
-{
+	unsigned int bits = cfg->masks_bits;
 	int ret;
 
 	ret = dma_set_mask_and_coherent(sd->dma_dev, DMA_BIT_MASK(bits));
-	if (ret) {
+	if (ret && cfg->masks_fallback_bits) {
+		bits = cfg->masks_fallback_bits;
+		ret = dma_set_mask_and_coherent(sd->dma_dev, DMA_BIT_MASK(bits));
+		if (ret)
+			sstress_reject("%s: the platform serves neither %u- nor %u-bit DMA masks",
+				       sd->name, cfg->masks_bits, bits);
+	} else if (ret) {
 		sstress_reject("%s: dma_set_mask_and_coherent(%u bits) failed (%d)",
 			       sd->name, bits, ret);
-		return ret;
 	}
-	sd->mask_source = source;
+	if (!ret)
+		sd->mask_source = cfg->masks_source;
+	return ret;
+}
+
+/*
+ * Applies CFG to the device through the DMA API, as a driver's probe
+ * would. ASKED is what the user overrode: the kernel must keep those DMA
+ * parameters exactly, or creation fails. The parameter setters differ in
+ * return type between kernel versions, so each is read back instead.
+ */
+int sstress_dev_configure(struct sstress_dev *sd,
+			  const struct sstress_dma_cfg *cfg,
+			  const struct sstress_dma_cfg *asked)
+{
+	struct device *dev = sd->dma_dev;
+	int ret;
+
+	if (cfg->masks_bits) {
+		ret = sstress_dev_set_masks(sd, cfg);
+		if (ret)
+			return ret;
+	}
+	if (cfg->mask_bits) {
+		ret = dma_set_mask(dev, DMA_BIT_MASK(cfg->mask_bits));
+		if (ret) {
+			sstress_reject("%s: dma_set_mask(%u bits) failed (%d): not served",
+				       sd->name, cfg->mask_bits, ret);
+			return ret;
+		}
+		sd->mask_source = cfg->mask_source;
+	}
+	if (cfg->coherent_bits) {
+		ret = dma_set_coherent_mask(dev, DMA_BIT_MASK(cfg->coherent_bits));
+		if (ret) {
+			sstress_reject("%s: dma_set_coherent_mask(%u bits) failed (%d)",
+				       sd->name, cfg->coherent_bits, ret);
+			return ret;
+		}
+	}
+	if (cfg->has_min_align_mask)
+		dma_set_min_align_mask(dev, cfg->min_align_mask);
+	if (cfg->has_max_seg_size)
+		dma_set_max_seg_size(dev, cfg->max_seg_size);
+	if (cfg->has_seg_boundary)
+		dma_set_seg_boundary(dev, cfg->seg_boundary);
+
+	if ((asked->has_min_align_mask &&
+	     dma_get_min_align_mask(dev) != asked->min_align_mask) ||
+	    (asked->has_max_seg_size &&
+	     dma_get_max_seg_size(dev) != asked->max_seg_size) ||
+	    (asked->has_seg_boundary &&
+	     dma_get_seg_boundary(dev) != asked->seg_boundary)) {
+		sstress_reject("%s: the kernel did not keep a DMA parameter override",
+			       sd->name);
+		return -EIO;
+	}
 	return 0;
 }
 

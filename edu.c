@@ -544,24 +544,15 @@ void sstress_edu_exit(void)
  * the PCI default of 32 bits stands. Runners give the device a wider
  * dma_mask property and the sstress device mask_bits= to match.
  */
-static int sstress_edu_setup(struct sstress_dev *sd)
+static void sstress_edu_fill(struct sstress_dma_cfg *cfg, u64 required_mask)
 {
-	int ret;
-
-	ret = dma_set_mask_and_coherent(sd->dma_dev, DMA_BIT_MASK(28));
-	if (ret)
-		ret = dma_set_mask_and_coherent(sd->dma_dev, DMA_BIT_MASK(32));
-	if (ret) {
-		sstress_reject("%s: the platform serves neither 28- nor 32-bit DMA masks",
-			       sd->name);
-		return ret;
-	}
-	sd->mask_source = "driver";
-	return 0;
+	cfg->masks_bits = 28;
+	cfg->masks_fallback_bits = 32;
+	cfg->masks_source = "driver";
 }
 
 const struct sstress_profile sstress_profile_edu = {
 	.name = "edu",
 	.purpose = "QEMU edu PCI device 1234:11e8, real DMA; 28-bit masks (QEMU's default) or 32",
-	.setup = sstress_edu_setup,
+	.fill = sstress_edu_fill,
 };

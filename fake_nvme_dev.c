@@ -10,22 +10,20 @@
 
 #define SSTRESS_NVME_CTRL_PAGE_SIZE	4096
 
-static int sstress_nvme_setup(struct sstress_dev *sd)
+static void sstress_nvme_fill(struct sstress_dma_cfg *cfg, u64 required_mask)
 {
-	int ret;
-
 	/* nvme_pci_enable(): dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)) */
-	ret = sstress_dev_set_masks_bits(sd, 64, "driver");
-	if (ret)
-		return ret;
+	cfg->masks_bits = 64;
+	cfg->masks_source = "driver";
 	/* nvme_probe(): NVME_CTRL_PAGE_SIZE - 1, and no segment size limit. */
-	dma_set_min_align_mask(&sd->dev, SSTRESS_NVME_CTRL_PAGE_SIZE - 1);
-	dma_set_max_seg_size(&sd->dev, 0xffffffff);
-	return 0;
+	cfg->min_align_mask = SSTRESS_NVME_CTRL_PAGE_SIZE - 1;
+	cfg->has_min_align_mask = true;
+	cfg->max_seg_size = 0xffffffff;
+	cfg->has_max_seg_size = true;
 }
 
 const struct sstress_profile sstress_profile_nvme = {
 	.name = "nvme",
 	.purpose = "nvme-pci: 64-bit masks, min_align_mask 0xfff, max segment 4 GiB - 1",
-	.setup = sstress_nvme_setup,
+	.fill = sstress_nvme_fill,
 };

@@ -9,29 +9,26 @@
  */
 #include "sstress.h"
 
-static int sstress_sas_setup(struct sstress_dev *sd)
+static void sstress_sas_fill(struct sstress_dma_cfg *cfg, u64 required_mask)
 {
-	unsigned int bits;
-	int ret;
+	bool fits32 = required_mask <= DMA_BIT_MASK(32);
 
-	bits = sd->required_mask <= DMA_BIT_MASK(32) ? 32 : 64;
 	/* dma_set_mask(), then dma_set_coherent_mask() of the same bits. */
-	ret = sstress_dev_set_masks_bits(sd, bits, bits == 32 ?
-					 "driver (required mask fits 32 bits)" :
-					 "driver (required mask exceeds 32 bits)");
-	if (ret)
-		return ret;
+	cfg->masks_bits = fits32 ? 32 : 64;
+	cfg->masks_source = fits32 ? "driver (required mask fits 32 bits)" :
+				     "driver (required mask exceeds 32 bits)";
 	/*
 	 * The SCSI midlayer's defaults for the host: BLK_MAX_SEGMENT_SIZE and
 	 * a 4 GiB segment boundary.
 	 */
-	dma_set_max_seg_size(&sd->dev, 65536);
-	dma_set_seg_boundary(&sd->dev, 0xffffffff);
-	return 0;
+	cfg->max_seg_size = 65536;
+	cfg->has_max_seg_size = true;
+	cfg->seg_boundary = 0xffffffff;
+	cfg->has_seg_boundary = true;
 }
 
 const struct sstress_profile sstress_profile_sas = {
 	.name = "sas",
 	.purpose = "mpt3sas (5.10.149): 32-bit mask when the required mask fits 32 bits, else 64",
-	.setup = sstress_sas_setup,
+	.fill = sstress_sas_fill,
 };

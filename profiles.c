@@ -15,27 +15,27 @@
  * 2017; the device keeps the bus default of 32 bits, and large read-ahead
  * requests ran the bounce pool dry.
  */
-static int sstress_legacy_setup(struct sstress_dev *sd)
+static void sstress_legacy_fill(struct sstress_dma_cfg *cfg, u64 required_mask)
 {
-	return 0;
 }
 
 const struct sstress_profile sstress_profile_legacy = {
 	.name = "legacy",
 	.purpose = "virtio-mmio before 2017: no dma_set_mask(), the bus default 32-bit masks",
-	.setup = sstress_legacy_setup,
+	.fill = sstress_legacy_fill,
 };
 
 /* custom: everything comes from the overrides, 64-bit unless told. */
-static int sstress_custom_setup(struct sstress_dev *sd)
+static void sstress_custom_fill(struct sstress_dma_cfg *cfg, u64 required_mask)
 {
-	return sstress_dev_set_masks_bits(sd, 64, "custom");
+	cfg->masks_bits = 64;
+	cfg->masks_source = "custom";
 }
 
 const struct sstress_profile sstress_profile_custom = {
 	.name = "custom",
 	.purpose = "anything: mask_bits, coherent_bits, min_align_mask, max_seg_size, seg_boundary",
-	.setup = sstress_custom_setup,
+	.fill = sstress_custom_fill,
 };
 
 static const struct sstress_profile *const sstress_profiles[] = {
@@ -66,51 +66,36 @@ void sstress_profiles_show(struct seq_file *m)
 }
 
 /*
- * Runs the profile, then the overrides; the values are already range
- * checked by the parser. The setters differ in return type between kernel
- * versions, so each is read back instead.
+ * The profile's configuration with the overrides in place of what they
+ * name (the parser has range checked them), applied to the device.
  */
 int sstress_profile_apply(struct sstress_dev *sd,
 			  const struct sstress_dev_opts *opts)
 {
-	struct device *dev = sd->dma_dev;
-	int ret;
+	const struct sstress_dma_cfg *over = &opts->over;
+	struct sstress_dma_cfg cfg = {};
 
 	sd->profile = opts->profile;
-	sd->required_mask = dma_get_required_mask(dev);
-	ret = opts->profile->setup(sd);
-	if (ret)
-		return ret;
+	sd->required_mask = dma_get_required_mask(sd->dma_dev);
+	opts->profile->fill(&cfg, sd->required_mask);
 
-	if (opts->has_mask_bits) {
-		ret = sstress_dev_set_mask_bits(sd, opts->mask_bits, "override");
-		if (ret)
-			return ret;
+	if (over->mask_bits) {
+		cfg.mask_bits = over->mask_bits;
+		cfg.mask_source = over->mask_source;
 	}
-	if (opts->has_coherent_bits) {
-		ret = dma_set_coherent_mask(dev, DMA_BIT_MASK(opts->coherent_bits));
-		if (ret) {
-			sstress_reject("%s: dma_set_coherent_mask(%u bits) failed (%d)",
-				       sd->name, opts->coherent_bits, ret);
-			return ret;
-		}
+	if (over->coherent_bits)
+		cfg.coherent_bits = over->coherent_bits;
+	if (over->has_min_align_mask) {
+		cfg.min_align_mask = over->min_align_mask;
+		cfg.has_min_align_mask = true;
 	}
-	if (opts->has_min_align_mask)
-		dma_set_min_align_mask(dev, opts->min_align_mask);
-	if (opts->has_max_seg_size)
-		dma_set_max_seg_size(dev, opts->max_seg_size);
-	if (opts->has_seg_boundary)
-		dma_set_seg_boundary(dev, opts->seg_boundary);
-
-	if ((opts->has_min_align_mask &&
-	     dma_get_min_align_mask(dev) != opts->min_align_mask) ||
-	    (opts->has_max_seg_size &&
-	     dma_get_max_seg_size(dev) != opts->max_seg_size) ||
-	    (opts->has_seg_boundary &&
-	     dma_get_seg_boundary(dev) != opts->seg_boundary)) {
-		sstress_reject("%s: the kernel did not keep a DMA parameter override",
-			       sd->name);
-		return -EIO;
+	if (over->has_max_seg_size) {
+		cfg.max_seg_size = over->max_seg_size;
+		cfg.has_max_seg_size = true;
 	}
-	return 0;
+	if (over->has_seg_boundary) {
+		cfg.seg_boundary = over->seg_boundary;
+		cfg.has_seg_boundary = true;
+	}
+	return sstress_dev_configure(sd, &cfg, over);
 }

@@ -45,34 +45,44 @@ struct sstress_dev;
 /* ---- device profiles (profiles.c, fake_nvme_dev.c, fake_sas_dev.c) ---- */
 
 /*
- * What the user asked for at creation. A field whose has_* flag is clear
- * takes the profile's value.
+ * A device's DMA configuration as a driver's probe sets it through the DMA
+ * API. A profile fills one in, a pure function of what the bus tells a
+ * driver; the overrides of new_device fill another, which replaces what
+ * it names; sstress_dev_configure() applies the result in a driver's
+ * order: both masks, then the streaming mask, the coherent mask and the
+ * DMA parameters. A zero mask or a clear has_* flag leaves what the bus
+ * gave.
  */
-struct sstress_dev_opts {
-	char name[SSTRESS_NAME_MAX];
-	const struct sstress_profile *profile;
-	unsigned int mask_bits;
-	unsigned int coherent_bits;
+struct sstress_dma_cfg {
+	unsigned int masks_bits;	/* dma_set_mask_and_coherent() */
+	unsigned int masks_fallback_bits; /* tried if masks_bits is refused */
+	const char *masks_source;	/* config's mask_source after masks_bits */
+	unsigned int mask_bits;		/* dma_set_mask() alone */
+	const char *mask_source;	/* config's mask_source after mask_bits */
+	unsigned int coherent_bits;	/* dma_set_coherent_mask() alone */
 	unsigned int min_align_mask;
 	unsigned int max_seg_size;
 	unsigned long seg_boundary;
-	bool has_mask_bits;
-	bool has_coherent_bits;
 	bool has_min_align_mask;
 	bool has_max_seg_size;
 	bool has_seg_boundary;
+};
+
+/* What the user asked for at creation: the profile and its overrides. */
+struct sstress_dev_opts {
+	char name[SSTRESS_NAME_MAX];
+	const struct sstress_profile *profile;
+	struct sstress_dma_cfg over;
 };
 
 struct sstress_profile {
 	const char *name;
 	const char *purpose;
 	/*
-	 * Applies the DMA configuration the mirrored driver applies in its
-	 * probe. Called on a device whose dma_mask pointer and dma_parms are
-	 * set up, before any override. Returns 0 or -errno with the reason
-	 * logged.
+	 * Fills in the DMA configuration the mirrored driver applies in its
+	 * probe, from the bus's dma_get_required_mask(). Touches no device.
 	 */
-	int (*setup)(struct sstress_dev *sd);
+	void (*fill)(struct sstress_dma_cfg *cfg, u64 required_mask);
 };
 
 extern const struct sstress_profile sstress_profile_nvme;
@@ -85,10 +95,9 @@ const struct sstress_profile *sstress_profile_find(const char *name);
 void sstress_profiles_show(struct seq_file *m);
 int sstress_profile_apply(struct sstress_dev *sd,
 			  const struct sstress_dev_opts *opts);
-int sstress_dev_set_mask_bits(struct sstress_dev *sd, unsigned int bits,
-			      const char *source);
-int sstress_dev_set_masks_bits(struct sstress_dev *sd, unsigned int bits,
-			       const char *source);
+int sstress_dev_configure(struct sstress_dev *sd,
+			  const struct sstress_dma_cfg *cfg,
+			  const struct sstress_dma_cfg *asked);
 
 /* ---- run spec (runspec.c): the words and the spec storm.c runs ---- */
 
