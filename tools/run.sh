@@ -45,6 +45,9 @@ parameters and memory it declares; scenarios that share them share a boot.
   --viommu MODE    put them behind an emulated Intel IOMMU, MODE strict or
                    lazy invalidation (adds intel_iommu=on iommu.strict=1|0)
   --timeout S      per-boot timeout in seconds (default: 300, --xen 900)
+  --jobs N         boots at once (default: auto, as many as the host's CPUs,
+                   capped by its available memory and the boots' --mem);
+                   results are the same as with --jobs 1
   --out DIR        results folder (default: results/run-<date>-<kernel>)
   --list           list scenarios and exit
   -v, --verbose    stream the guest console; print the full report and KTAP
@@ -55,6 +58,7 @@ EOF
 die() { echo "run.sh: $*" >&2; exit 3; }
 
 kernel= kdir= ksrc= append= mem= smp=2 host=0 kvm=0 xen=0 timeout= out= list=0 qemu_opt=
+jobs=auto
 scenarios=()
 arch=amd64 viommu=0
 while [ $# -gt 0 ]; do
@@ -73,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--viommu) qemu_opt="$qemu_opt viommu=${2:?}" viommu=1
 		append="$append $(vm_viommu_append "$2")" || die "--viommu takes strict or lazy"; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
+	--jobs) jobs=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	--list) list=1 ;;
 	-v|--verbose) export VM_VERBOSE=1 ;;
@@ -115,6 +120,7 @@ done
 # Scenarios with a '# qemu:' line skip themselves where it cannot apply.
 [ -z "$qemu_opt" ] || { [ $host = 0 ] && [ $xen = 0 ]; } || die "--edu and --viommu need plain QEMU (not --host, --xen)"
 [[ $smp =~ ^[1-9][0-9]*$ ]] || die "--smp needs a positive number"
+[ "$jobs" = auto ] || [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a positive number or auto (got '$jobs')"
 # Xen and a 6 GiB dom0 take a minute or more to reach the guest under TCG.
 timeout=${timeout:-$([ $xen = 1 ] && echo 900 || echo 300)}
 [[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout needs seconds"
@@ -254,12 +260,21 @@ sst_build_selftests "$out/build/selftests" "$([ $arch = arm64 ] && echo aarch64-
 : > "$out/boots.tsv"
 : > "$out/boots.txt"
 
-run_group() { # LOG ENVFILE SCENARIOS...
-	local log=$1 envf=$2 rc=0
-	shift 2
-	local payload=$out/payload
+# The payload and initramfs of boot N ($out/payload-N,
+# $out/initramfs-N.cpio.gz): each boot has its own, so boots can run at
+# once. $out/initramfs.cpio.gz stays the last one's, as tools/sst/lava.py
+# takes it (it appends each boot's env).
+stage_group() { # N ENVFILE
+	local payload=$out/payload-$1
 	sst_stage_payload "$payload" "$ko" "$out/build/selftests"
-	cp "$envf" "$payload/env"
+	cp "$2" "$payload/env"
+	[ $host = 1 ] || vm_build_initramfs "$out/initramfs-$1.cpio.gz" "$payload"
+}
+
+run_group() { # N LOG SCENARIOS...
+	local n=$1 log=$2 rc=0
+	shift 2
+	local payload=$out/payload-$n initrd=$out/initramfs-$n.cpio.gz
 	VM_WATCHDOG='' VM_FIRST_STORM=''
 	if [ $host = 1 ]; then
 		SST_ROOT=$payload sh "$payload/tools/guest/main.sh" > "$log" 2>&1 || rc=$?
@@ -267,21 +282,20 @@ run_group() { # LOG ENVFILE SCENARIOS...
 		[ $rc = 0 ] || [ $rc = 4 ] || VM_VERDICT=fail
 		return 0
 	fi
-	vm_build_initramfs "$out/initramfs.cpio.gz" "$payload"
 	if [ $xen = 1 ]; then
 		# The scenario's memory is dom0's; Xen fills dom0 from the top
 		# of machine memory, so its RAM lies at machine addresses above
 		# 4 GiB whatever its size.
 		local d0
 		d0=$(xen_size_mib "$bootmem")
-		vm_boot_xen --kernel "$kernel" --initrd "$out/initramfs.cpio.gz" \
+		vm_boot_xen --kernel "$kernel" --initrd "$initrd" \
 			--append "$bootappend" --mem "$((d0 + 2048))M" --dom0-mem "${d0}M" \
 			--smp "$smp" --timeout "$boottimeout" --log "$log" || true
 		return 0
 	fi
 	local -a kvmopt=()
 	[ $kvm = 1 ] && kvmopt=(--kvm)
-	vm_boot_guest --kernel "$kernel" --initrd "$out/initramfs.cpio.gz" \
+	vm_boot_guest --kernel "$kernel" --initrd "$initrd" \
 		--append "$bootappend" --mem "$bootmem" --smp "$smp" \
 		--timeout "$boottimeout" --log "$log" "${kvmopt[@]}" \
 		--extra "$bootqemu" || true
@@ -317,10 +331,87 @@ if [ ${#ride[@]} -gt 0 ]; then
 fi
 [ $host = 1 ] && { order=("host|"); groups["host|"]="${scenarios[*]}"; }
 
+# ---- boots at once ----
+# The CPUs bound how many boots run at once (TCG guests wait on timers, the
+# edu device's DMA and the console much of the time, so one per host CPU,
+# not per vCPU); available memory bounds it too: a boot starts only when
+# its memory (Xen's machine: dom0's and 2 GiB) fits beside the running
+# ones', within MemAvailable less 1 GiB for the host. -v streams one
+# console: one boot at a time.
+mem_mib() {
+	case $1 in
+	*[Gg]) echo $(( ${1%[Gg]} * 1024 )) ;;
+	*[Mm]) echo "${1%[Mm]}" ;;
+	*) echo $(( $1 / 1048576 )) ;;
+	esac
+}
+boot_mib() { # KEY
+	local m
+	m=$(mem_mib "${1%%|*}")
+	[ $xen = 0 ] || m=$(( $(xen_size_mib "${1%%|*}") + 2048 ))
+	echo "$m"
+}
+mem_budget=$(( $(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo) - 1024 ))
+biggest=0
+for key in "${order[@]}"; do
+	m=$(boot_mib "$key")
+	[ "$m" -le "$biggest" ] || biggest=$m
+done
+fit=$(( biggest > 0 ? mem_budget / biggest : ${#order[@]} ))
+[ "$fit" -ge 1 ] || fit=1
+if [ $host = 1 ] || [ "${VM_VERBOSE:-0}" != 0 ]; then
+	[ "$jobs" = auto ] || [ "$jobs" = 1 ] ||
+		echo "# --jobs $jobs: $([ $host = 1 ] && echo "--host runs on this one machine" || echo "-v streams one console"): one boot at a time"
+	jobs=1
+elif [ "$jobs" = auto ]; then
+	jobs=$(nproc)
+	[ "$jobs" -le "$fit" ] || jobs=$fit
+	[ "$jobs" -le "${#order[@]}" ] || jobs=${#order[@]}
+	[ "$jobs" -ge 1 ] || jobs=1
+	echo "# boots at once: $jobs ($(nproc) CPUs; $((mem_budget / 1024)) GiB available for guests, the largest boot takes $biggest MiB; --jobs N to choose)"
+elif [ "$jobs" -gt "$fit" ]; then
+	echo "# --jobs $jobs: memory allows $fit boot(s) of $biggest MiB at once ($mem_budget MiB available for guests): capped to $fit"
+	jobs=$fit
+fi
+export SST_JOBS=$jobs
+
 # A progress line on stderr as each boot starts and ends (stdout stays
 # the results): boot N of M, its scenarios, elapsed, an estimate of the rest.
-progress() { (cd "$SST_TOP/tools" && python3 -m sst progress "$1" "$out" "$n" "${#order[@]}" "$SECONDS" "${@:2}") >&2 || true; }
+progress() { # start|end N [SCENARIO...]
+	(cd "$SST_TOP/tools" && python3 -m sst progress "$1" "$out" "$2" "${#order[@]}" "$SECONDS" "${@:3}") >&2 || true
+}
+# Boot N's boots.tsv and boots.txt lines, appended as it ends (under a
+# lock: boots that run at once end in any order); sorted by N at the end.
+record_boot() { # N SECONDS TIMEOUT MEM APPEND QEMU SCENARIOS
+	(
+		flock 9
+		echo "boot $1 verdict=$VM_VERDICT mem=$4 append=$5 scenarios=$7${VM_WATCHDOG:+ watchdog=$VM_WATCHDOG}" >> "$out/boots.txt"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$VM_VERDICT" "$2" \
+			"$3" "$4" "$5" "$6" "$7" "$VM_WATCHDOG" "$VM_FIRST_STORM" >> "$out/boots.tsv"
+	) 9> "$out/boots.lock"
+}
+declare -A running_mib=() boot_of_pid=()
+used_mib=0
+# Stopped (^C, SIGTERM): each running boot's vm_boot stops its QEMU on
+# SIGTERM (background jobs ignore SIGINT), then this run ends.
+stop_boots() {
+	local p
+	for p in "${!running_mib[@]}"; do kill -TERM "$p" 2> /dev/null || true; done
+	wait
+	exit 130
+}
+trap stop_boots INT TERM HUP
+# Waits for one running boot to end, and says so.
+reap() {
+	local pid=
+	wait -n -p pid || true
+	[ -n "$pid" ] || return 0
+	used_mib=$(( used_mib - ${running_mib[$pid]} ))
+	progress end "${boot_of_pid[$pid]}"
+	unset "running_mib[$pid]" "boot_of_pid[$pid]"
+}
 n=0
+boots_t0=$SECONDS
 for key in "${order[@]}"; do
 	n=$((n + 1))
 	bootmem=${key%%|*}
@@ -339,21 +430,38 @@ for key in "${order[@]}"; do
 	done
 	envf=$out/env-$n
 	{ echo "SST_MODE=scenarios"; echo "SST_SCENARIOS=\"${groups[$key]# }\""; } > "$envf"
+	stage_group "$n" "$envf"
+	need=$(boot_mib "$key")
+	while [ ${#running_mib[@]} -gt 0 ] &&
+	      { [ ${#running_mib[@]} -ge "$jobs" ] || [ $(( used_mib + need )) -gt "$mem_budget" ]; }; do
+		reap
+	done
 	if [ $host = 1 ]; then
 		echo "# run $n: this machine ($(uname -r)): ${groups[$key]# }"
 	else
 		echo "# boot $n: $kver, mem $bootmem, append '$bootappend'${bootqemu:+, qemu '$bootqemu'}: ${groups[$key]# }"
 	fi
 	# shellcheck disable=SC2086 # one word per scenario
-	progress start ${groups[$key]}
-	t0=$SECONDS
-	run_group "$log" "$envf" ${groups[$key]}
-	echo "boot $n verdict=$VM_VERDICT mem=$bootmem append=$bootappend scenarios=${groups[$key]# }${VM_WATCHDOG:+ watchdog=$VM_WATCHDOG}" >> "$out/boots.txt"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$VM_VERDICT" "$((SECONDS - t0))" \
-		"$boottimeout" "$bootmem" "$bootappend" "$bootqemu" "${groups[$key]# }" \
-		"$VM_WATCHDOG" "$VM_FIRST_STORM" >> "$out/boots.tsv"
-	progress end
+	progress start "$n" ${groups[$key]}
+	(
+		t0=$SECONDS
+		# shellcheck disable=SC2086 # one word per scenario
+		run_group "$n" "$log" ${groups[$key]}
+		record_boot "$n" "$((SECONDS - t0))" "$boottimeout" "$bootmem" "$bootappend" \
+			"$bootqemu" "${groups[$key]# }"
+	) &
+	running_mib[$!]=$need
+	boot_of_pid[$!]=$n
+	used_mib=$(( used_mib + need ))
 done
+while [ ${#running_mib[@]} -gt 0 ]; do
+	reap
+done
+trap - INT TERM HUP
+sort -s -t$'\t' -k1,1n "$out/boots.tsv" -o "$out/boots.tsv"
+sort -s -t' ' -k2,2n "$out/boots.txt" -o "$out/boots.txt"
+rm -f "$out/boots.lock"
+[ $host = 1 ] || [ $n = 0 ] || cp "$out/initramfs-$n.cpio.gz" "$out/initramfs.cpio.gz"
 
 # ---- results: the model (tools/sst) reads the consoles once and writes the
 # files the guest sent, results.txt, report.txt, results.ktap, summary.json
@@ -366,6 +474,7 @@ collect=(--kernel-name "$kver" --kdir "$kdir")
 [ $host = 0 ] || collect+=(--host)
 [ $xen = 0 ] || collect+=(--xen)
 [ "${VM_VERBOSE:-0}" = 0 ] || collect+=(-v)
+[ $host = 1 ] || collect+=(--wall-seconds "$((SECONDS - boots_t0))" --jobs "$jobs")
 status=0
 (cd "$SST_TOP/tools" && python3 -m sst collect "${collect[@]}" "$out" "${scenarios[@]}") || status=$?
 exit $status

@@ -2,7 +2,7 @@
 """python3 -m sst COMMAND ... (from tools/, or PYTHONPATH=tools).
 
   collect OUT --kernel-name KVER [--kdir DIR] [--ksrc DIR] [--kernel-image IMAGE]
-          [--host] [--xen] [-v] SCENARIO...
+          [--host] [--xen] [--wall-seconds S] [--jobs N] [-v] SCENARIO...
         the run in OUT (boots.tsv, console-N.log) -> the files the guest
         sent, results.txt, report.txt, results.ktap, summary.json,
         checks.tsv; prints the one-screen summary (-v: the full report and
@@ -43,6 +43,7 @@ def cmd_collect(a):
         return 3
     run = model.build_run(a.kernel_name, boots, a.scenarios, kdir=a.kdir,
                           out=a.out, host=a.host, xen=a.xen, ksrc=ksrc, ksrc_how=how)
+    run.wall, run.jobs = a.wall_seconds, a.jobs
     model.write_files(run)
     views.write_all(run)
     if a.verbose:
@@ -107,6 +108,9 @@ def main(argv=None):
     c.add_argument("--host", action="store_true")
     c.add_argument("--xen", action="store_true")
     c.add_argument("-v", "--verbose", action="store_true")
+    c.add_argument("--wall-seconds", type=int, default=None,
+                   help="the run's wall time (boots may have run at once)")
+    c.add_argument("--jobs", type=int, default=1, help="boots that ran at once")
     c.add_argument("scenarios", nargs="*")
     c.set_defaults(fn=cmd_collect)
     a, rest = p.parse_known_args(argv)

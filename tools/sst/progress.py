@@ -7,7 +7,8 @@ and one as it ends, from the boots.tsv rows written so far:
 
 The estimate of the rest is the mean wall time of the boots done (the
 rows of boots.tsv) times the boots not done (the one starting counts as
-not done); before the first boot ends there is none.
+not done), divided by the boots run at once (SST_JOBS, tools/run.sh
+--jobs; 1 if unset); before the first boot ends there is none.
 
   python3 -m sst progress start OUT N M ELAPSED SCENARIO...
   python3 -m sst progress end OUT N M ELAPSED
@@ -50,20 +51,26 @@ def rows(out):
     return res
 
 
-def estimate(done, left):
+def jobs():
+    v = os.environ.get("SST_JOBS", "1")
+    return int(v) if v.isdigit() and int(v) > 0 else 1
+
+
+def estimate(done, left, njobs=1):
     """The rest of a run with LEFT boots not done: the mean wall time of
-    the boots DONE (rows) times LEFT; None when none is done."""
+    the boots DONE (rows) times LEFT, over NJOBS boots at once; None when
+    none is done."""
     times = [d["elapsed"] for d in done if d["elapsed"] is not None]
     if not times:
         return None
-    return sum(times) / len(times) * max(left, 0)
+    return sum(times) / len(times) * max(left, 0) / max(1, min(njobs, max(left, 1)))
 
 
 def _tail(done, left, elapsed):
     s = "%s elapsed" % fmt(elapsed)
     if left <= 0:
         return s
-    rest = estimate(done, left)
+    rest = estimate(done, left, jobs())
     if rest is None:
         return s + ", no estimate before a boot ends"
     return s + ", about %s left" % fmt(rest)
@@ -71,15 +78,16 @@ def _tail(done, left, elapsed):
 
 def start_line(out, n, m, elapsed, scenarios):
     done = rows(out)
-    # boot N starts: it and the ones after it are left
-    return "# boot %d of %d: %s; %s" % (n, m, " ".join(scenarios), _tail(done, m - n + 1, elapsed))
+    # Boot N starts: it and every boot not in boots.tsv yet are left
+    # (boots that run at once end in any order).
+    return "# boot %d of %d: %s; %s" % (n, m, " ".join(scenarios), _tail(done, m - len(done), elapsed))
 
 
 def end_line(out, n, m, elapsed):
     done = rows(out)
     this = next((d for d in done if d["n"] == str(n)), None)
     if this is None:
-        return "# boot %d of %d: not recorded in boots.tsv; %s" % (n, m, _tail(done, m - n, elapsed))
+        return "# boot %d of %d: not recorded in boots.tsv; %s" % (n, m, _tail(done, m - len(done), elapsed))
     s = "# boot %d of %d: %s" % (n, m, this["verdict"])
     if this["elapsed"] is not None:
         s += " in %s" % fmt(this["elapsed"])
@@ -93,7 +101,7 @@ def end_line(out, n, m, elapsed):
         s += ", first storm %s after QEMU started" % fmt(float(fs))
     else:
         s += ", no storm on the console"
-    return s + "; " + _tail(done, m - n, elapsed)
+    return s + "; " + _tail(done, m - len(done), elapsed)
 
 
 def main(argv):

@@ -128,6 +128,8 @@ def summary(run):
         "ksrc": run.ksrc,
         "fixes_judged_by": clean(run.fix_basis()),
         "results": run.out,
+        "wall_s": getattr(run, "wall", None),
+        "boots_at_once": getattr(run, "jobs", 1) or 1,
         "boots": [{"boot": b.n, "verdict": b.verdict, "elapsed_s": b.elapsed,
                    "timeout_s": b.timeout,
                    "mem": b.mem, "append": b.append, "qemu": b.qemu,
@@ -218,10 +220,13 @@ def screen(run, files=True):
     then where the report, KTAP, JSON and logs are."""
     n = run.counts()
     nb = len(run.boots)
-    wall = sum(b.elapsed or 0 for b in run.boots)
-    o = ["swiotlb_stress: %s: %s in %s%s" % (
+    # The boots' own times add up to the run's unless they ran at once.
+    wall = run.wall if getattr(run, "wall", None) else sum(b.elapsed or 0 for b in run.boots)
+    jobs = getattr(run, "jobs", 1) or 1
+    o = ["swiotlb_stress: %s: %s in %s%s%s" % (
         clean(kernel_line(run)[len("kernel: "):]), _plural(len(run.scenarios), "scenario"),
-        _plural(nb, "boot"), ", %s" % _secs(wall) if wall else "")]
+        _plural(nb, "boot"), " (%d at once)" % jobs if jobs > 1 and nb > 1 else "",
+        ", %s" % _secs(wall) if wall else "")]
     w = max([len(s.name) for s in run.scenarios] + [8])
     for s in run.scenarios:
         cn = {"pass": 0, "fail": 0, "skip": 0}

@@ -77,17 +77,41 @@ class Progress(unittest.TestCase):
         self.assertEqual(b[3].scenarios, ["partial-sync", "mask-high"])
 
     def test_cli(self):
-        self.write(NEW_ROWS)
+        shutil.copy(OLD, os.path.join(self.out, "boots.tsv"))
+        self.write(NEW_ROWS, "a")
         env = dict(os.environ, PYTHONPATH=TOOLS)
+        env.pop("SST_JOBS", None)
+        # Four boots done, (19 + 17 + 98 + 61) / 4 = 48.75 s a boot, one to go.
         p = subprocess.run([sys.executable, "-m", "sst", "progress", "start", self.out,
                             "5", "5", "200", "fr002-no-pool"], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, env=env, cwd=TOOLS, timeout=60)
         self.assertEqual((p.returncode, p.stdout.decode()),
-                         (0, "# boot 5 of 5: fr002-no-pool; 3m20s elapsed, about 1m20s left\n"))
+                         (0, "# boot 5 of 5: fr002-no-pool; 3m20s elapsed, about 49s left\n"))
         p = subprocess.run([sys.executable, "-m", "sst", "progress", "start", self.out, "x"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                            cwd=TOOLS, timeout=60)
         self.assertEqual(p.returncode, 3)
+
+
+    def test_boots_at_once(self):
+        # tools/run.sh --jobs 2: boots 1 and 2 done (19 s, 17 s), 3 and 4
+        # still running as 5 starts. Left: the four not in boots.tsv, two
+        # at a time: 18 s x 4 / 2.
+        shutil.copy(OLD, os.path.join(self.out, "boots.tsv"))
+        old = os.environ.get("SST_JOBS")
+        os.environ["SST_JOBS"] = "2"
+        try:
+            self.assertEqual(progress.start_line(self.out, 5, 6, 40, ["mask-high"]),
+                             "# boot 5 of 6: mask-high; 40s elapsed, about 36s left")
+            # Boot 2 ends while 3 and 4 run: 4 left, 2 at a time.
+            self.assertEqual(progress.end_line(self.out, 2, 6, 41),
+                             "# boot 2 of 6: ok in 17s, no storm on the console; "
+                             "41s elapsed, about 36s left")
+        finally:
+            if old is None:
+                del os.environ["SST_JOBS"]
+            else:
+                os.environ["SST_JOBS"] = old
 
 
 class WatchdogInTheReport(unittest.TestCase):
