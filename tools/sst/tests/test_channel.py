@@ -72,6 +72,28 @@ class Pair(unittest.TestCase):
         self.assertEqual([r[:3] for r in pair.results], WANT[:1])
 
 
+class Panic(unittest.TestCase):
+    """A real 6.1 boot with the channel that panics in its storm
+    (partial-sync, panic_on_warn=1): the results file stops after the
+    storm line, the panic is on the console."""
+
+    def test_model(self):
+        r = recorded.RunDir("61-panic-channel")
+        self.addCleanup(r.close)
+        con = r.run.boots[0].load()
+        self.assertTrue(con.split)
+        self.assertTrue(con.panic_lines)
+        self.assertFalse(any("Kernel panic" in l for l in con.lines))
+        self.assertEqual((r.run.status, r.run.verdict), (2, "hang-or-panic"))
+        s = r.run.scenario("partial-sync")
+        self.assertTrue(s.unfinished)
+        self.assertEqual([(c.name, c.verdict) for c in s.checks], [("scenario", "panic")])
+        self.assertIn("in the storm on nvme1 op=map_single", s.checks[0].reason)
+        # The screen's splat line comes from the console.
+        from sst import views
+        self.assertIn("Kernel panic - not syncing", views.screen(r.run))
+
+
 class Truncated(unittest.TestCase):
     """The results file cut mid-line: the guest stopped while sending."""
 
