@@ -16,6 +16,13 @@ sst_ktap_count=0
 sst_ktap_fails=0
 sst_ktap_skips=0
 
+# sst_note TEXT: "sst: TEXT" on the console (stderr) when stdout is the
+# results channel (SST_RESULTS_DEV, set by the QEMU guest's /init,
+# tools/lib/vm.sh): for whoever reads the console, and for the host to tell
+# which scenario the kernel's messages there came in. Nothing otherwise:
+# stdout is then the console, which shows the protocol lines themselves.
+sst_note() { [ -z "${SST_RESULTS_DEV:-}" ] || echo "sst: $*" >&2; }
+
 ktap_header() { echo "KTAP version 1"; }
 ktap_plan() { echo "1..$1"; }
 ktap_print() { echo "# $*"; }

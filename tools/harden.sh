@@ -100,8 +100,11 @@ stage() {
 # $kver does not explain; the reports go to LOG.splats.
 splat_check() {
 	local tag=$1 log=$2 splats known unexplained n
-	# The console and the dmesg dump ("| " lines) show the same lines.
-	splats=$(sed 's/^| //' "$log" | grep -aE "$SST_SPLAT_RE" | sort -u || true)
+	local -a logs=("$log")
+	# The console and the dmesg dump ("| " lines; on the results channel
+	# when the guest used it) show the same lines.
+	[ "$(vm_results_log "$log")" = "$log" ] || logs+=("$log.results")
+	splats=$(sed 's/^| //' "${logs[@]}" | grep -aE "$SST_SPLAT_RE" | sort -u || true)
 	known=$(sst_finding_log_regex "$kver")
 	unexplained=$splats
 	[ -z "$known" ] || [ -z "$splats" ] || unexplained=$(grep -avE "$known" <<< "$splats" || true)
@@ -110,7 +113,7 @@ splat_check() {
 	figures+=("$tag: splats_seen=$n")
 	if [ -n "$unexplained" ]; then
 		# The report: each splat line and what follows it.
-		sed 's/^| //' "$log" | grep -aE -A 40 "$SST_SPLAT_RE" > "$log.splats" || true
+		sed 's/^| //' "${logs[@]}" | grep -aE -A 40 "$SST_SPLAT_RE" > "$log.splats" || true
 		result fail "$tag: kernel log clean of KASAN, lockdep, kmemleak, DMA-API, WARN, BUG" \
 			"$(head -n 1 <<< "$unexplained" | sed 's/^\[[^]]*\] //'); report: $log.splats"
 	elif [ -n "$splats" ]; then
@@ -135,7 +138,7 @@ debug_boot() {
 	echo "# $tag: $VM_VERDICT after $VM_ELAPSED s"
 	figures+=("$tag: boot_seconds=$VM_ELAPSED")
 	local skipall
-	skipall=$(sed -n 's/^SST-SKIPALL //p' "$dir/console.log" | head -n 1)
+	skipall=$(sed -n 's/^SST-SKIPALL //p' "$(vm_results_log "$dir/console.log")" | head -n 1)
 	if [ -n "$skipall" ]; then
 		result fail "$tag: tests ran" "skipped all: $skipall"
 	else
@@ -227,9 +230,9 @@ lockdown_boot() {
 		else
 			result fail "$tag: $t skips when $phase is refused" "exit $rc, reason '$why', want '$want'"
 		fi
-	done < <(grep -a '^SST-LD ' "$dir/console.log")
+	done < <(grep -a '^SST-LD ' "$(vm_results_log "$dir/console.log")")
 	[ $n -gt 0 ] || result fail "$tag: tools ran" "no results: VM verdict $VM_VERDICT, see $dir/console.log"
-	grep -a '^SST-LD-NOTE' "$dir/console.log" | sed 's/^/# /' || true
+	grep -a '^SST-LD-NOTE' "$(vm_results_log "$dir/console.log")" | sed 's/^/# /' || true
 }
 
 start_all=$SECONDS

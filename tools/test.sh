@@ -231,7 +231,11 @@ for i in "${!kernels[@]}"; do
 		vm_boot_guest --kernel "$kernel" --initrd "$kout/initramfs.cpio.gz" \
 			--append "$append" --mem "$mem" --smp 2 --timeout "$timeout" \
 			--log "$log" "${kvm[@]}" || true
-		skipall=$(sed -n 's/^SST-SKIPALL //p' "$log" | head -n 1)
+		# The protocol lines are on the results channel when the guest
+		# used it (vm_results_log), the kernel's on the console, and
+		# the guest's dmesg dump ("| " lines) with the protocol.
+		proto=$(vm_results_log "$log")
+		skipall=$(sed -n 's/^SST-SKIPALL //p' "$proto" | head -n 1)
 		if [ -n "$skipall" ]; then
 			result skip "$tag: selftests" "$skipall"
 			continue
@@ -239,7 +243,9 @@ for i in "${!kernels[@]}"; do
 		sst_ktap_results "$tag" "$log" "$TESTS" "$kout/%s-$mem.ktap"
 		# The harness must not be what crashes: any splat fails, unless
 		# a known finding for this kernel explains every one.
-		splats=$(grep -aE "$SST_SPLAT_RE" "$log" || true)
+		logs=("$log")
+		[ "$proto" = "$log" ] || logs+=("$proto")
+		splats=$(grep -ahE "$SST_SPLAT_RE" "${logs[@]}" || true)
 		known=$(sst_finding_log_regex "$kver")
 		unexplained=$splats
 		[ -z "$known" ] || unexplained=$(grep -avE "$known" <<< "$splats" || true)

@@ -3,7 +3,10 @@
 #
 # What runs in the guest (or on a test machine with --host): loads the
 # module, then runs the selftests or the scenarios named in $SST_ENV, and
-# prints what the host runner collects from the console.
+# prints what the host runner collects: on stdout, which the QEMU guest's
+# /init points at the results channel when there is one (then a short
+# "sst: ..." line per scenario, storm and selftest goes to the console, on
+# stderr: sst_note), else at the console.
 #   SST_MODE=selftests SST_TESTS="ctl_test storm_test.sh"
 #   SST_MODE=scenarios SST_SCENARIOS="fr001-nvme-offsets fr002-no-pool"
 #   SST_MODE=kselftest	(the kernel runner's install in $SST_ROOT/kselftest)
@@ -24,6 +27,7 @@ if [ -z "$why" ]; then
 	why=$(sst_load_module) && why=
 fi
 if [ -n "$why" ]; then
+	sst_note "nothing can run: $why"
 	echo "SST-SKIPALL $why"
 	exit 4
 fi
@@ -39,6 +43,7 @@ rc=0
 case $SST_MODE in
 selftests)
 	for t in $SST_TESTS; do
+		sst_note "selftest $t"
 		echo "SST-BEGIN ktap:$t"
 		(cd "$SST_ROOT/selftests" && "./$t")
 		trc=$?
@@ -80,6 +85,7 @@ scenarios)
 	}
 	for s in $SST_SCENARIOS; do
 		f=$SST_ROOT/scenarios/$s.sh
+		sst_note "scenario $s"
 		echo "SST-SCENARIO-BEGIN $s"
 		# The guest's clock, for the time a scenario took.
 		echo "SST-UPTIME $(cut -d' ' -f1 /proc/uptime)"
@@ -116,6 +122,7 @@ scenarios)
 		fi
 		echo "SST-UPTIME $(cut -d' ' -f1 /proc/uptime)"
 		echo "SST-SCENARIO-END $s"
+		sst_note "scenario $s ended"
 	done
 	;;
 *)

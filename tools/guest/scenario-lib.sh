@@ -4,7 +4,8 @@
 # Helpers for scenarios (scenarios/*.sh), run in the guest or on a test
 # machine by tools/guest/main.sh. A scenario creates devices, runs storms
 # and hands each device's verdicts back; this file turns them into lines
-# the host runner reads:
+# the host runner reads, on stdout (the results channel or the console:
+# main.sh):
 #
 #   SST-RESULT <scenario> <check> <pass|fail|skip> <reason>
 #   SST-BEGIN file:<scenario>:<device>.<config|stats> ... SST-END ...
@@ -51,6 +52,7 @@ scn_storms() {
 	while [ $# -ge 2 ]; do
 		# Names the storm, so a guest that dies in it can be told by it.
 		echo "SST-STORM $SST_SCENARIO $1 $2"
+		sst_note "storm $SST_SCENARIO $1 $2"
 		if ! sst_start "$1" "$2"; then
 			scn_result "$1.start" fail "run '$2' refused: $(dmesg | grep swiotlb_stress | tail -n 1)"
 			for d in $started; do sst_stop "$d"; sst_wait "$d" 10; done

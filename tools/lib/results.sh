@@ -30,7 +30,8 @@ result() {
 }
 
 # sst_ktap_results TAG LOG TESTS KTAP_FMT: one result per KTAP line of each
-# test the guest ran (section "ktap:TEST" and "SST-RC TEST RC" in LOG). Each
+# test the guest ran (section "ktap:TEST" and "SST-RC TEST RC" in LOG, or in
+# LOG.results when the guest used the results channel: vm_results_log). Each
 # test's KTAP is kept in the file printf KTAP_FMT TEST names. A test that
 # never reported its exit code, or that exited non-zero (and not 4, skip)
 # without a failing line, fails. "# figures: ..." lines are appended to the
@@ -42,7 +43,7 @@ sst_ktap_results() {
 		# shellcheck disable=SC2059 # the format is the caller's
 		printf -v file "$fmt" "$t"
 		printf '%s\n' "$ktap" > "$file"
-		rc=$(sed -n "s/^SST-RC $t //p" "$log" | head -n 1)
+		rc=$(sed -n "s/^SST-RC $t //p" "$(vm_results_log "$log")" | head -n 1)
 		if [ -z "$rc" ]; then
 			result fail "$tag: $t" "did not finish: VM verdict $VM_VERDICT, see $log"
 			continue

@@ -163,7 +163,8 @@ xen_size_mib() {
 #   --kvm          refused: Xen under KVM needs nested virtualization
 # The CPU model is Haswell-noTSX (under TCG, "-cpu max" is not a CPU Xen
 # 4.17 runs on). dom0's console is hvc0, which Xen writes to the serial
-# port, so the SST-* lines and printk lines come out as with vm_boot.
+# port, so the SST-* lines and printk lines come out on the console
+# together, as without vm_boot's results channel (which Xen boots go without).
 # Measured under TCG on 2 host CPUs shared with other VMs: dom0 (6.1 or
 # 6.12) runs /init about 26 s into its own boot; a boot that only loads
 # the module and powers off takes 50-60 s of wall time.
@@ -226,6 +227,9 @@ vm_boot_xen() {
 	# rest unknown parameters that Xen logs and ignores. The -cpu in
 	# --extra comes after vm_boot's own, and the last -cpu is QEMU's.
 	local VM_PANIC_RE="$VM_PANIC_RE|$XEN_PANIC_RE"
+	# No results channel: vm_boot's -append is Xen's command line, and
+	# dom0 (console hvc0) sends everything to the console.
+	local VM_RESULTS_CHANNEL=0
 	vm_boot --kernel "$elf" --initrd "$kernel $dom0_args,$initrd" \
 		--append "$XEN_CMDLINE" --mem "${mem_mib}M" --smp "$smp" \
 		--timeout "$timeout" --log "$log" \

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The guest's serial console, parsed once.
+"""The guest's serial console (and its results channel), parsed once.
 
 The protocol (tools/lib/vm.sh, tools/guest/main.sh, scenario-lib.sh):
 
@@ -14,13 +14,26 @@ The protocol (tools/lib/vm.sh, tools/guest/main.sh, scenario-lib.sh):
                                            file:S:D.stats, dmesg:S, dmesg, ktap:T)
   SST-RC <test> <rc>                       a selftest's exit code
 
+Where they travel: vm_boot gives the guest a second serial port, its
+results channel (LOG.results next to the console log LOG, tools/lib/vm.sh);
+the guest sends every protocol line there and leaves the console to the
+kernel's messages and a short "sst: scenario S" / "sst: storm ..." line for
+people. A results file that holds a protocol line is where the protocol is
+read from (Console.split); without one (no channel: --host, Xen dom0, LAVA,
+recordings made before it; or a guest that did not use it) the console
+carries both, as it always did. The panic lines and the kernel's boot
+banner are read from the console either way.
+
 Bytes are decoded as UTF-8 with surrogateescape, so every byte survives a
 round trip to the files written back (sst.text.clean makes them printable
-for JSON, KTAP and the report). Kernel messages share the console: lines
-that look like printk lines ("[  12.345678] ...") are dropped from
-sections, as vm_extract_section does. A protocol line (SST-...) inside a
-section ends it, unterminated: no file the guest sends has such lines, so
-its SST-END line was broken by a kernel message or never came.
+for JSON, KTAP and the report). On a shared console kernel messages land
+among the protocol lines: lines that look like printk lines ("[  12.345678]
+...") are dropped from sections, as vm_extract_section does. A protocol
+line (SST-...) inside a section ends it, unterminated: no file the guest
+sends has such lines, so its SST-END line was broken by a kernel message or
+never came. On the results channel only the end can be missing: a last
+line without its newline was cut (the guest stopped while sending it); a
+result line cut before its verdict ended fails.
 """
 
 import re
@@ -28,6 +41,9 @@ import re
 PRINTK_RE = re.compile(r"^\[ *[0-9]+\.[0-9]+\]")
 # What vm_boot calls a panic or oops (VM_PANIC_RE in tools/lib/vm.sh).
 PANIC_RE = re.compile(r"Kernel panic|BUG:|Oops:")
+# The console's line as a scenario starts, when the results travel apart
+# (sst_note in selftests/functions.sh, tools/guest/main.sh).
+NOTE_SCENARIO_RE = re.compile(r"sst: scenario (\S+)$")
 
 
 def decode(data):
@@ -53,11 +69,22 @@ class Section:
         self.terminated = False
 
 
-class Console:
-    """Everything the guest said, in order of appearance."""
+def is_protocol(lines):
+    """LINES (a results file) hold a protocol line."""
+    return any(l.startswith("SST-") for l in lines)
 
-    def __init__(self, lines):
-        self.lines = lines
+
+class Console:
+    """Everything the guest said, in order of appearance. LINES is the
+    console; RESULTS the results channel's lines (None: there was none),
+    CUT whether its last line lacked its newline."""
+
+    def __init__(self, lines, results=None, cut=False):
+        self.console = lines          # the kernel's messages (and sst: notes)
+        self.split = results is not None and is_protocol(results)
+        # The lines the protocol is read from; line indexes below are theirs.
+        self.lines = results if self.split else lines
+        self.cut = self.split and cut
         self.info = {}
         self.skipall = None
         self.guest_started = False
@@ -70,14 +97,16 @@ class Console:
         self.scenario_end = {}
         self.uptimes = []        # (line index, seconds)
         self.rcs = {}            # selftest -> rc
-        self.panic_lines = []    # (line index, text) matching PANIC_RE
+        self.panic_lines = []    # (console line index, text) matching PANIC_RE
         self._parse()
+        for i, line in enumerate(self.console):
+            if PANIC_RE.search(line):
+                self.panic_lines.append((i, line))
 
     def _parse(self):
         open_sec = None
+        last = len(self.lines) - 1
         for i, line in enumerate(self.lines):
-            if PANIC_RE.search(line):
-                self.panic_lines.append((i, line))
             if open_sec is not None:
                 if line == "SST-END " + open_sec.name:
                     open_sec.terminated = True
@@ -104,7 +133,12 @@ class Console:
             elif word == "SST-RESULT":
                 self.result_lines.append(rest)
                 f = rest.split(None, 3)
-                if len(f) == 2:
+                if self.cut and i == last and len(f) == 3:
+                    # Cut after its verdict's first letters, or right
+                    # after it: which, nobody knows.
+                    self.results.append((f[0], f[1], "fail",
+                                         "result line cut short (the guest stopped while sending it)", i))
+                elif len(f) == 2:
                     # A result without a verdict: a broken line fails.
                     self.results.append((f[0], f[1], "fail",
                                          "result line without a verdict", i))
@@ -174,15 +208,56 @@ class Console:
             return None
         return inside[-1] - inside[0]
 
+    def kernel_after(self, scenario):
+        """The kernel's messages from SCENARIO's start on: on a shared
+        console, the lines after its SST-SCENARIO-BEGIN; with a results
+        channel, the console after its "sst: scenario" note (all of it
+        without one), then the protocol lines after its begin (the kernel
+        logs the guest sent)."""
+        begin = self.scenario_begin.get(scenario, -1)
+        if not self.split:
+            return self.lines[begin + 1:]
+        start = 0
+        for i, line in enumerate(self.console):
+            m = NOTE_SCENARIO_RE.search(line)
+            if m and m.group(1) == scenario:
+                start = i + 1
+                break
+        return self.console[start:] + self.lines[begin + 1:]
+
     def last_storm(self, scenario):
         st = [s for s in self.storms if s[0] == scenario]
         return st[-1] if st else None
 
 
-def parse(data):
-    return Console(decode(data))
+def _cut(data):
+    if isinstance(data, str):
+        data = data.encode("utf-8", errors="surrogateescape")
+    return bool(data.replace(b"\r", b"")) and not data.replace(b"\r", b"").endswith(b"\n")
 
 
-def parse_file(path):
+def parse(data, results=None):
+    """DATA: the console's bytes; RESULTS: the results channel's (None:
+    none)."""
+    if results is None:
+        return Console(decode(data))
+    return Console(decode(data), decode(results), _cut(results))
+
+
+def results_path(path):
+    """The results file vm_boot writes next to the console log PATH."""
+    return path + ".results"
+
+
+def parse_file(path, results=None):
+    """The console log PATH, with its results file (RESULTS, default
+    PATH.results) when there is one."""
     with open(path, "rb") as f:
-        return parse(f.read())
+        data = f.read()
+    res = None
+    try:
+        with open(results or results_path(path), "rb") as f:
+            res = f.read()
+    except OSError:
+        pass
+    return parse(data, res)

@@ -3,7 +3,8 @@
 storms and checks, each failing check with its known finding and the
 upstream fixes of its failure class.
 
-build_run() makes it from the guest consoles (and boots.tsv, which run.sh
+build_run() makes it from the guest consoles (console-N.log, and the results
+channel's console-N.log.results when there is one; and boots.tsv, which run.sh
 writes one line per boot); write_files() writes back what the guest sent
 (per-device config and stats, the kernel logs) and results.txt, the raw
 result lines tools/prove-checks.sh reads.
@@ -108,7 +109,8 @@ class Scenario:
 
 
 class Boot:
-    """One QEMU boot (or one --host run) and its console."""
+    """One QEMU boot (or one --host run) and its console (with LOG.results,
+    the results channel, when vm_boot wrote one: sst.console)."""
 
     FIELDS = ("n", "verdict", "elapsed", "timeout", "mem",
               "append", "qemu", "scenarios", "watchdog", "first_storm")
@@ -272,7 +274,7 @@ BANNER_RE = re.compile(r"Linux version \S+ \(.*\) #[0-9]+ .*?\bDebian ([0-9]+\.[
 def debian_upstream(con):
     """The upstream version of a Debian kernel from its boot banner on the
     console (None for other kernels)."""
-    for line in con.lines[:400] + (con.section("dmesg") or [])[:5]:
+    for line in con.console[:400] + (con.section("dmesg") or [])[:5]:
         m = BANNER_RE.search(line)
         if m:
             return m.group(1)

@@ -207,8 +207,7 @@ def _first_splat(run, scenario):
     if s is None or s.boot is None:
         return ""
     con = s.boot.load()
-    begin = con.scenario_begin.get(scenario, -1)
-    for line in con.lines[begin + 1:]:
+    for line in con.kernel_after(scenario):
         if DYING_RE.search(line):
             return clean(re.sub(r"^\[[^]]*\] ", "", line))
     return ""

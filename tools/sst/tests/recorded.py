@@ -27,6 +27,9 @@ KERNELS = {
     "61-panic": ("6.1.0-57-amd64", ["partial-sync"]),
     "61-hang": ("6.1.0-57-amd64", ["find-slots-hang"]),
     "61-badbytes": ("6.1.0-57-amd64", ["partial-sync"]),
+    # console-1.log and console-1.log.results: the results channel
+    "612-channel": ("6.12.117+deb12-amd64", ["edu-iommu-fault"]),
+    "61-panic-channel": ("6.1.0-57-amd64", ["partial-sync"]),
     # tools/test.sh's matrix on 6.12, in the order it asked for them
     "612-default-set": ("6.12.117+deb12-amd64", (
         "edu-bad-input edu-data edu-iommu-fault edu-iommu-lazy edu-iommu "
