@@ -29,6 +29,8 @@ usage: tools/matrix.sh [options] [SCENARIO...]
   --expect-known   failures explained by findings/known.tsv do not fail
   --timeout S      per-boot timeout (default: tools/run.sh's)
   --smp N          guest CPUs
+  --jobs N         each kernel's boots at once (tools/run.sh --jobs;
+                   default auto); the kernels run one after the other
   --xen            boot each kernel as Xen dom0 (tools/run.sh --xen)
   --out DIR        results folder (default: results/matrix-<date>)
   --compare B A    no boots: the verdict between two tools/run.sh result
@@ -48,7 +50,7 @@ while [ $# -gt 0 ]; do
 		kdirs[-1]=${2:?}; shift ;;
 	--verdict) verdict=1 ;;
 	--expect-known) expect=1 ;;
-	--timeout|--smp) runopts+=("$1" "${2:?}"); shift ;;
+	--timeout|--smp|--jobs) runopts+=("$1" "${2:?}"); shift ;;
 	--xen) runopts+=(--xen) ;;
 	--out) out=${2:?}; shift ;;
 	--compare) compare=("${2:?}" "${3:?}"); shift 2 ;;
