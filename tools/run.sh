@@ -260,15 +260,22 @@ sst_build_selftests "$out/build/selftests" "$([ $arch = arm64 ] && echo aarch64-
 : > "$out/boots.tsv"
 : > "$out/boots.txt"
 
-# The payload and initramfs of boot N ($out/payload-N,
-# $out/initramfs-N.cpio.gz): each boot has its own, so boots can run at
-# once. $out/initramfs.cpio.gz stays the last one's, as tools/sst/lava.py
-# takes it (it appends each boot's env).
+# What boot N boots: the run's initramfs ($out/initramfs.cpio.gz: busybox,
+# the module, the selftests and tools/guest, built once) with the boot's
+# /sst/env appended as a second archive ($out/initramfs-N.cpio.gz; the
+# kernel unpacks concatenated archives in order, as the LAVA jobs'
+# initramfs is made). With --host, a payload of its own ($out/payload-N).
 stage_group() { # N ENVFILE
-	local payload=$out/payload-$1
-	sst_stage_payload "$payload" "$ko" "$out/build/selftests"
-	cp "$2" "$payload/env"
-	[ $host = 1 ] || vm_build_initramfs "$out/initramfs-$1.cpio.gz" "$payload"
+	if [ $host = 1 ]; then
+		sst_stage_payload "$out/payload-$1" "$ko" "$out/build/selftests"
+		cp "$2" "$out/payload-$1/env"
+		return
+	fi
+	if [ ! -e "$out/initramfs.cpio.gz" ]; then
+		sst_stage_payload "$out/payload" "$ko" "$out/build/selftests"
+		vm_build_initramfs "$out/initramfs.cpio.gz" "$out/payload"
+	fi
+	vm_initramfs_with_env "$out/initramfs.cpio.gz" "$2" "$out/initramfs-$1.cpio.gz"
 }
 
 run_group() { # N LOG SCENARIOS...
@@ -463,7 +470,6 @@ trap - INT TERM HUP
 sort -s -t$'\t' -k1,1n "$out/boots.tsv" -o "$out/boots.tsv"
 sort -s -t' ' -k2,2n "$out/boots.txt" -o "$out/boots.txt"
 rm -f "$out/boots.lock"
-[ $host = 1 ] || [ $n = 0 ] || cp "$out/initramfs-$n.cpio.gz" "$out/initramfs.cpio.gz"
 
 # ---- results: the model (tools/sst) reads the consoles once and writes the
 # files the guest sent, results.txt, report.txt, results.ktap, summary.json

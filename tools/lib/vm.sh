@@ -271,6 +271,21 @@ vm_build_initramfs() (
 	mv -f "$tmp/initramfs.cpio.gz" "$out" || exit 1
 )
 
+# vm_initramfs_with_env BASE.cpio.gz ENVFILE OUT.cpio.gz: BASE with a second
+# gzip'ed newc archive appended that holds /sst/env = ENVFILE; the kernel
+# unpacks both, the later file replacing the earlier.
+vm_initramfs_with_env() (
+	set -o pipefail
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/vm-env.XXXXXX") || exit 1
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir -p "$tmp/root/sst" && cp "$2" "$tmp/root/sst/env" &&
+		chmod 0644 "$tmp/root/sst/env" && touch -d @0 "$tmp/root/sst/env" || exit 1
+	(cd "$tmp/root" && printf 'sst/env\0' |
+		cpio -o -0 -H newc --owner=0:0 --reproducible --quiet) |
+		gzip -n > "$tmp/env.cpio.gz" || exit 1
+	cat "$1" "$tmp/env.cpio.gz" > "$tmp/out" && mv -f "$tmp/out" "$3"
+)
+
 # vm_boot_guest ARGS...: vm_boot, booted once more when the kernel died
 # before the guest's /init said a word (no "SST-INFO kernel" line): under
 # TCG on a loaded host an early-boot oops unrelated to DMA (text patching,
