@@ -43,7 +43,8 @@ parameters and memory it declares; scenarios that share them share a boot.
   --edu N[,MASK]   add N QEMU edu PCI devices (DMA engine reaching MASK,
                    default all 64 bits) to every boot: profile=edu devices
   --viommu MODE    put them behind an emulated Intel IOMMU, MODE strict or
-                   lazy invalidation (adds intel_iommu=on iommu.strict=1|0)
+                   lazy invalidation (adds intel_iommu=on iommu.strict=1|0);
+                   --arch arm64: virt's SMMUv3 (-machine iommu=smmuv3)
   --timeout S      per-boot timeout in seconds (default: 300, --xen 900)
   --out DIR        results folder (default: results/run-<date>-<kernel>)
   --list           list scenarios and exit
@@ -133,10 +134,10 @@ done
 case $arch in
 amd64) ;;
 arm64)
-	# SMMUv3 (QEMU virt,iommu=smmuv3) and Xen on arm64 are later items
-	# of issue 17; KVM would need an arm64 host.
+	# --viommu and the scenarios' viommu= are virt's SMMUv3 there
+	# (vm_viommu_args). Xen on arm64 is a later item of issue 17; KVM
+	# would need an arm64 host.
 	[ $xen = 0 ] || die "--xen is x86 only here (Xen on arm64 is not done yet)"
-	[ $viommu = 0 ] || die "--viommu is Intel's IOMMU, x86 only (SMMUv3 on arm64 is not done yet)"
 	[ $host = 0 ] || die "--arch arm64 boots QEMU; --host runs this machine's kernel"
 	[ $kvm = 0 ] || die "--arch arm64 runs under TCG only; drop --kvm"
 	[ -n "$kernel" ] || die "--arch arm64 needs --kernel (debian:6.12, or an arm64 Image)" ;;
@@ -288,7 +289,7 @@ run_group() { # LOG ENVFILE SCENARIOS...
 }
 
 declare -A groups=()
-order=() ride=()
+order=()
 for s in "${scenarios[@]}"; do
 	a=$(scn_meta "$s" append)
 	m=${mem:-$(scn_meta "$s" mem)}
@@ -301,20 +302,9 @@ for s in "${scenarios[@]}"; do
 	alone) key="$key|$s" ;;
 	*) key="$key|boot=$b" ;;
 	esac
-	# arm64 has no Intel IOMMU (qemu-system-aarch64 has no intel-iommu
-	# device): such a scenario rides along in another boot, where the
-	# guest skips it with the reason (tools/guest/main.sh).
-	if [ $arch = arm64 ] && [[ " $(scn_meta "$s" qemu) " == *" viommu="* ]]; then
-		ride+=("$s")
-		continue
-	fi
 	[ -n "${groups[$key]+x}" ] || order+=("$key")
 	groups[$key]="${groups[$key]:-} $s"
 done
-if [ ${#ride[@]} -gt 0 ]; then
-	[ ${#order[@]} -gt 0 ] || { order=("2G||"); groups["2G||"]=; }
-	groups[${order[0]}]="${groups[${order[0]}]} ${ride[*]}"
-fi
 [ $host = 1 ] && { order=("host|"); groups["host|"]="${scenarios[*]}"; }
 
 # A progress line on stderr as each boot starts and ends (stdout stays
@@ -329,6 +319,9 @@ for key in "${order[@]}"; do
 	bootqemu=${bootappend#*|}
 	bootqemu=$(vm_qemu_meta_args "${bootqemu%%|*} $qemu_opt")
 	bootappend="$(echo "${bootappend%%|*} $append" | xargs)"
+	# arm64: the IOMMU is virt's SMMUv3 (vm_viommu_args), which needs no
+	# switch; x86's intel_iommu= would only be an unknown parameter.
+	[ $arch != arm64 ] || bootappend=$(printf '%s\n' $bootappend | grep -v '^intel_iommu=' | xargs)
 	log=$out/console-$n.log
 	# A scenario may bound its boot more tightly (one expected to hang).
 	boottimeout=$timeout

@@ -612,24 +612,29 @@ vm_edu_args() {
 	printf '%s\n' "$out"
 }
 
-# vm_viommu_args strict|lazy: QEMU arguments for an emulated Intel IOMMU.
-# It must come before the PCI devices it translates for. Interrupt
-# remapping stays off: TCG has no split irqchip, and DMA remapping is what
-# the checks need.
+# vm_viommu_args strict|lazy: QEMU arguments for an emulated IOMMU. amd64:
+# Intel's, which must come before the PCI devices it translates for.
+# Interrupt remapping stays off: TCG has no split irqchip, and DMA
+# remapping is what the checks need. VM_ARCH=arm64: virt's SMMUv3 in front
+# of its PCIe root complex (a second -machine, which QEMU merges with
+# vm_boot's "-machine virt").
 vm_viommu_args() {
-	case ${1:-} in
-	strict | lazy) echo "-device intel-iommu,intremap=off" ;;
+	case ${1:-}:${VM_ARCH:-amd64} in
+	strict:arm64 | lazy:arm64) echo "-machine iommu=smmuv3" ;;
+	strict:* | lazy:*) echo "-device intel-iommu,intremap=off" ;;
 	*) echo "vm_viommu_args: usage: vm_viommu_args strict|lazy" >&2; return 1 ;;
 	esac
 }
 
 # vm_viommu_append strict|lazy: the kernel parameters that go with it:
 # IOMMU on, DMA domains (not passthrough), strict or lazy (flush queue)
-# IOTLB invalidation.
+# IOTLB invalidation. arm64's SMMUv3 needs no switch (intel_iommu= is x86's).
 vm_viommu_append() {
+	local on=intel_iommu=on
+	[ "${VM_ARCH:-amd64}" != arm64 ] || on=
 	case ${1:-} in
-	strict) echo "intel_iommu=on iommu.passthrough=0 iommu.strict=1" ;;
-	lazy) echo "intel_iommu=on iommu.passthrough=0 iommu.strict=0" ;;
+	strict) echo "$on${on:+ }iommu.passthrough=0 iommu.strict=1" ;;
+	lazy) echo "$on${on:+ }iommu.passthrough=0 iommu.strict=0" ;;
 	*) echo "vm_viommu_append: usage: vm_viommu_append strict|lazy" >&2; return 1 ;;
 	esac
 }
