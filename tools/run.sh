@@ -246,6 +246,32 @@ else
 fi
 sst_build_selftests "$out/build/selftests" "$([ $arch = arm64 ] && echo aarch64-linux-gnu-gcc || echo gcc)" ||
 	die "selftest build failed"
+# The virtio-blk disk of a '# qemu: vblk' scenario: 64 MiB whose every
+# 8-byte word holds its own byte offset (selftests/blk_pattern.c checks it),
+# and, from the kernel package's /lib/modules, the modules of the
+# virtio-mmio transport and virtio-blk (Debian's arm64 config: =m; neither
+# depends on another module), which the scenario loads.
+export VM_VBLK_IMG=$out/vblk.img
+for s in "${scenarios[@]}"; do
+	[[ " $(scn_meta "$s" qemu) " == *" vblk "* ]] || continue
+	[ -z "$(scn_meta "$s" arch)" ] || [ "$(scn_meta "$s" arch)" = $arch ] || continue
+	python3 -c 'import struct, sys
+with open(sys.argv[1], "wb") as f:
+    for b in range(0, 64 << 20, 1 << 20):
+        f.write(struct.pack("<131072Q", *range(b, b + (1 << 20), 8)))' "$VM_VBLK_IMG" ||
+		die "cannot write the virtio-blk image $VM_VBLK_IMG"
+	kmods=$(dirname "$kernel")/../lib/modules/$(basename "$kernel" | sed 's/^vmlinuz-//')/kernel
+	mkdir -p "$out/build/selftests/kmod"
+	for m in drivers/virtio/virtio_mmio drivers/block/virtio_blk; do
+		for c in "$kmods/$m.ko.xz" "$kmods/$m.ko"; do
+			[ -f "$c" ] || continue
+			case $c in *.xz) xz -dc ;; *) cat ;; esac < "$c" > "$out/build/selftests/kmod/${m##*/}.ko" ||
+				die "cannot read $c"
+			break
+		done
+	done
+	break
+done
 
 # ---- run: one boot per distinct (append, mem) ----
 # One line per boot for the results model (tools/sst/model.py, read_boots):
@@ -289,7 +315,7 @@ run_group() { # LOG ENVFILE SCENARIOS...
 }
 
 declare -A groups=()
-order=()
+order=() ride=()
 for s in "${scenarios[@]}"; do
 	a=$(scn_meta "$s" append)
 	m=${mem:-$(scn_meta "$s" mem)}
@@ -302,9 +328,21 @@ for s in "${scenarios[@]}"; do
 	alone) key="$key|$s" ;;
 	*) key="$key|boot=$b" ;;
 	esac
+	# A scenario of another architecture ('# arch: arm64') rides along in
+	# another boot, where the guest skips it with the reason
+	# (tools/guest/main.sh).
+	sa=$(scn_meta "$s" arch)
+	if [ -n "$sa" ] && [ "$sa" != $arch ]; then
+		ride+=("$s")
+		continue
+	fi
 	[ -n "${groups[$key]+x}" ] || order+=("$key")
 	groups[$key]="${groups[$key]:-} $s"
 done
+if [ ${#ride[@]} -gt 0 ]; then
+	[ ${#order[@]} -gt 0 ] || { order=("2G||"); groups["2G||"]=; }
+	groups[${order[0]}]="${groups[${order[0]}]} ${ride[*]}"
+fi
 [ $host = 1 ] && { order=("host|"); groups["host|"]="${scenarios[*]}"; }
 
 # A progress line on stderr as each boot starts and ends (stdout stays

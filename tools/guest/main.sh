@@ -105,6 +105,12 @@ scenarios)
 		case " $need " in
 		*" intel_iommu=on "*) [ -n "$miss" ] || miss=$(iommu_missing) ;;
 		esac
+		# '# arch: arm64': a scenario of one architecture's machine.
+		want=$(sed -n 's/^# arch: //p' "$f")
+		case $want:$(uname -m) in
+		:* | arm64:aarch64 | amd64:x86_64) ;;
+		*) miss=" an $want guest (this one is $(uname -m)): the scenario needs $want's QEMU machine (tools/run.sh --arch $want)" ;;
+		esac
 		if [ -n "$miss" ]; then
 			SST_SCENARIO=$s scn_result scenario skip "this boot lacks:$miss"
 		else

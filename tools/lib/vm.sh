@@ -639,23 +639,30 @@ vm_viommu_append() {
 	esac
 }
 
-# vm_qemu_meta_args "edu=N[,MASK] viommu=strict|lazy": the QEMU arguments a
-# scenario's "# qemu:" line asks for, IOMMU first.
+# vm_qemu_meta_args "edu=N[,MASK] viommu=strict|lazy vblk": the QEMU arguments a
+# scenario's "# qemu:" line asks for, IOMMU first. vblk: a virtio-blk disk
+# on virt's virtio-mmio transport (arm64), the raw image $VM_VBLK_IMG
+# (tools/run.sh writes its pattern), with VIRTIO_F_ACCESS_PLATFORM
+# (iommu_platform=on): without it virtio bypasses the DMA API and nothing
+# would bounce. That is feature bit 33, which only a virtio 1.0 transport
+# carries: QEMU's virtio-mmio is legacy (version 1, 32 feature bits)
+# unless force-legacy=false.
 vm_qemu_meta_args() {
-	local w iommu='' edu=''
+	local w iommu='' edu='' disk=''
 	for w in ${1:-}; do
 		case $w in
 		viommu=*) iommu=$(vm_viommu_args "${w#viommu=}") || return 1 ;;
+		vblk) disk="-global virtio-mmio.force-legacy=false -drive if=none,file=${VM_VBLK_IMG:-vblk.img},format=raw,id=vblk0 -device virtio-blk-device,drive=vblk0,iommu_platform=on" ;;
 		edu=*) w=${w#edu=}
 			if [[ $w == *,* ]]; then
 				edu=$(vm_edu_args "${w%%,*}" "${w#*,}") || return 1
 			else
 				edu=$(vm_edu_args "$w") || return 1
 			fi ;;
-		*) echo "vm_qemu_meta_args: unknown '$w' (edu=N[,MASK] viommu=strict|lazy)" >&2; return 1 ;;
+		*) echo "vm_qemu_meta_args: unknown '$w' (edu=N[,MASK] viommu=strict|lazy vblk)" >&2; return 1 ;;
 		esac
 	done
-	echo "$iommu${iommu:+ }$edu"
+	echo "$iommu${iommu:+ }$edu${disk:+${edu:+ }$disk}"
 }
 
 # vm_debian_kernels SPEC [ARCH]: fetches the Debian kernels SPEC names (debian:SPEC,
