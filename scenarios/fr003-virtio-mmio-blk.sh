@@ -24,7 +24,7 @@ done
 blk=$(ls -d /sys/block/vd* 2>/dev/null | head -n 1)
 if [ -z "$blk" ]; then
 	scn_result vblk.disk fail "no virtio-blk disk appeared (/sys/block/vd*) after loading virtio_mmio and virtio_blk: $(dmesg | grep -i virtio | tail -n 1)"
-	return 0 2>/dev/null || exit 0
+	return 0
 fi
 name=${blk##*/}
 dev=/dev/$name
