@@ -43,7 +43,8 @@ parameters and memory it declares; scenarios that share them share a boot.
   --edu N[,MASK]   add N QEMU edu PCI devices (DMA engine reaching MASK,
                    default all 64 bits) to every boot: profile=edu devices
   --viommu MODE    put them behind an emulated Intel IOMMU, MODE strict or
-                   lazy invalidation (adds intel_iommu=on iommu.strict=1|0)
+                   lazy invalidation (adds intel_iommu=on iommu.strict=1|0);
+                   --arch arm64: virt's SMMUv3 (-machine iommu=smmuv3)
   --timeout S      per-boot timeout in seconds (default: 300, --xen 900)
   --jobs N         boots at once (default: auto, as many as the host's CPUs,
                    capped by its available memory and the boots' --mem);
@@ -139,10 +140,10 @@ done
 case $arch in
 amd64) ;;
 arm64)
-	# SMMUv3 (QEMU virt,iommu=smmuv3) and Xen on arm64 are later items
-	# of issue 17; KVM would need an arm64 host.
+	# --viommu and the scenarios' viommu= are virt's SMMUv3 there
+	# (vm_viommu_args). Xen on arm64 is a later item of issue 17; KVM
+	# would need an arm64 host.
 	[ $xen = 0 ] || die "--xen is x86 only here (Xen on arm64 is not done yet)"
-	[ $viommu = 0 ] || die "--viommu is Intel's IOMMU, x86 only (SMMUv3 on arm64 is not done yet)"
 	[ $host = 0 ] || die "--arch arm64 boots QEMU; --host runs this machine's kernel"
 	[ $kvm = 0 ] || die "--arch arm64 runs under TCG only; drop --kvm"
 	[ -n "$kernel" ] || die "--arch arm64 needs --kernel (debian:6.12, or an arm64 Image)" ;;
@@ -251,6 +252,32 @@ else
 fi
 sst_build_selftests "$out/build/selftests" "$([ $arch = arm64 ] && echo aarch64-linux-gnu-gcc || echo gcc)" ||
 	die "selftest build failed"
+# The virtio-blk disk of a '# qemu: vblk' scenario: 64 MiB whose every
+# 8-byte word holds its own byte offset (selftests/blk_pattern.c checks it),
+# and, from the kernel package's /lib/modules, the modules of the
+# virtio-mmio transport and virtio-blk (Debian's arm64 config: =m; neither
+# depends on another module), which the scenario loads.
+export VM_VBLK_IMG=$out/vblk.img
+for s in "${scenarios[@]}"; do
+	[[ " $(scn_meta "$s" qemu) " == *" vblk "* ]] || continue
+	[ -z "$(scn_meta "$s" arch)" ] || [ "$(scn_meta "$s" arch)" = $arch ] || continue
+	python3 -c 'import struct, sys
+with open(sys.argv[1], "wb") as f:
+    for b in range(0, 64 << 20, 1 << 20):
+        f.write(struct.pack("<131072Q", *range(b, b + (1 << 20), 8)))' "$VM_VBLK_IMG" ||
+		die "cannot write the virtio-blk image $VM_VBLK_IMG"
+	kmods=$(dirname "$kernel")/../lib/modules/$(basename "$kernel" | sed 's/^vmlinuz-//')/kernel
+	mkdir -p "$out/build/selftests/kmod"
+	for m in drivers/virtio/virtio_mmio drivers/block/virtio_blk; do
+		for c in "$kmods/$m.ko.xz" "$kmods/$m.ko"; do
+			[ -f "$c" ] || continue
+			case $c in *.xz) xz -dc ;; *) cat ;; esac < "$c" > "$out/build/selftests/kmod/${m##*/}.ko" ||
+				die "cannot read $c"
+			break
+		done
+	done
+	break
+done
 
 # ---- run: one boot per distinct (append, mem) ----
 # One line per boot for the results model (tools/sst/model.py, read_boots):
@@ -324,10 +351,11 @@ for s in "${scenarios[@]}"; do
 	alone) key="$key|$s" ;;
 	*) key="$key|boot=$b" ;;
 	esac
-	# arm64 has no Intel IOMMU (qemu-system-aarch64 has no intel-iommu
-	# device): such a scenario rides along in another boot, where the
-	# guest skips it with the reason (tools/guest/main.sh).
-	if [ $arch = arm64 ] && [[ " $(scn_meta "$s" qemu) " == *" viommu="* ]]; then
+	# A scenario of another architecture ('# arch: arm64') rides along in
+	# another boot, where the guest skips it with the reason
+	# (tools/guest/main.sh).
+	sa=$(scn_meta "$s" arch)
+	if [ -n "$sa" ] && [ "$sa" != $arch ]; then
 		ride+=("$s")
 		continue
 	fi
@@ -429,6 +457,9 @@ for key in "${order[@]}"; do
 	bootqemu=${bootappend#*|}
 	bootqemu=$(vm_qemu_meta_args "${bootqemu%%|*} $qemu_opt")
 	bootappend="$(echo "${bootappend%%|*} $append" | xargs)"
+	# arm64: the IOMMU is virt's SMMUv3 (vm_viommu_args), which needs no
+	# switch; x86's intel_iommu= would only be an unknown parameter.
+	[ $arch != arm64 ] || bootappend=$(printf '%s\n' $bootappend | grep -v '^intel_iommu=' | xargs)
 	log=$out/console-$n.log
 	# A scenario may bound its boot more tightly (one expected to hang).
 	boottimeout=$timeout

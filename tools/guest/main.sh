@@ -72,10 +72,18 @@ kselftest)
 scenarios)
 	. "$SST_ROOT/tools/guest/scenario-lib.sh"
 	# What a scenario asking for intel_iommu=on lacks when the kernel
-	# registered no IOMMU: the parameter alone proves nothing.
+	# registered no IOMMU: the parameter alone proves nothing. arm64
+	# boots these behind virt's SMMUv3 (tools/run.sh drops intel_iommu=),
+	# whose driver registers under /sys/class/iommu too.
 	iommu_missing() {
 		[ -z "$(ls /sys/class/iommu 2>/dev/null)" ] || return 0
-		if dmesg | grep -q 'Unknown kernel command line parameters.*intel_iommu='; then
+		if [ "$(uname -m)" = aarch64 ]; then
+			if dmesg | grep -q 'arm-smmu-v3'; then
+				echo " an IOMMU: the SMMUv3 driver probed but registered none (/sys/class/iommu is empty): $(dmesg | grep 'arm-smmu-v3' | tail -n 1 | sed 's/^\[[^]]*\] //')"
+			else
+				echo " an IOMMU: no SMMUv3 (QEMU virt,iommu=smmuv3) registered under /sys/class/iommu (a kernel without CONFIG_ARM_SMMU_V3, or a boot without the SMMU)"
+			fi
+		elif dmesg | grep -q 'Unknown kernel command line parameters.*intel_iommu='; then
 			echo " an IOMMU: the kernel does not know intel_iommu= (built without CONFIG_INTEL_IOMMU)"
 		elif sst_cmdline_has swiotlb=force && dmesg | grep -q 'DMAR: IOMMU enabled'; then
 			echo " an IOMMU: intel_iommu=on was taken, but with swiotlb=force this kernel stops IOMMU detection (x86's IOMMU_INIT table: pci_swiotlb_detect_override() is IOMMU_INIT_FINISH), so no IOMMU registered"
@@ -95,18 +103,19 @@ scenarios)
 			case $p in
 			mem\>*) [ "$(sst_mem_kb)" -gt $(( ${p#mem>} * 1024 * 1024 )) ] || miss="$miss more than ${p#mem>} GiB of memory" ;;
 			!*) ! sst_cmdline_has "${p#!}" || miss="$miss no ${p#!}" ;;
+			# x86's switch; arm64's SMMUv3 needs none (iommu_missing).
+			intel_iommu=on) [ "$(uname -m)" != x86_64 ] || sst_cmdline_has "$p" || miss="$miss $p" ;;
 			*) sst_cmdline_has "$p" || miss="$miss $p" ;;
 			esac
 		done
 		case " $need " in
-		*" intel_iommu=on "*)
-			# arm64 (tools/run.sh --arch arm64) boots these without
-			# the Intel IOMMU device.
-			if [ "$(uname -m)" != x86_64 ]; then
-				miss=" an Intel IOMMU (x86's; this guest is $(uname -m), and its SMMUv3 is not wired up yet)"
-			else
-				[ -n "$miss" ] || miss=$(iommu_missing)
-			fi ;;
+		*" intel_iommu=on "*) [ -n "$miss" ] || miss=$(iommu_missing) ;;
+		esac
+		# '# arch: arm64': a scenario of one architecture's machine.
+		want=$(sed -n 's/^# arch: //p' "$f")
+		case $want:$(uname -m) in
+		:* | arm64:aarch64 | amd64:x86_64) ;;
+		*) miss=" an $want guest (this one is $(uname -m)): the scenario needs $want's QEMU machine (tools/run.sh --arch $want)" ;;
 		esac
 		if [ -n "$miss" ]; then
 			SST_SCENARIO=$s scn_result scenario skip "this boot lacks:$miss"

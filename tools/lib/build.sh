@@ -55,6 +55,8 @@ sst_build_selftests() {
 		-o "$out/ctl_test" "$SST_TOP/selftests/ctl_test.c"
 	"$cc" -static -O2 -Wall -Wextra -Werror -I"$SST_TOP" \
 		-o "$out/fuzz_ctl" "$SST_TOP/selftests/fuzz_ctl.c"
+	"$cc" -static -O2 -Wall -Wextra -Werror -I"$SST_TOP" \
+		-o "$out/blk_pattern" "$SST_TOP/selftests/blk_pattern.c"
 }
 
 # sst_stage_payload DIR KO SELFTESTS_DIR: what goes to /sst in the guest.

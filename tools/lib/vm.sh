@@ -727,45 +727,57 @@ vm_edu_args() {
 	printf '%s\n' "$out"
 }
 
-# vm_viommu_args strict|lazy: QEMU arguments for an emulated Intel IOMMU.
-# It must come before the PCI devices it translates for. Interrupt
-# remapping stays off: TCG has no split irqchip, and DMA remapping is what
-# the checks need.
+# vm_viommu_args strict|lazy: QEMU arguments for an emulated IOMMU. amd64:
+# Intel's, which must come before the PCI devices it translates for.
+# Interrupt remapping stays off: TCG has no split irqchip, and DMA
+# remapping is what the checks need. VM_ARCH=arm64: virt's SMMUv3 in front
+# of its PCIe root complex (a second -machine, which QEMU merges with
+# vm_boot's "-machine virt").
 vm_viommu_args() {
-	case ${1:-} in
-	strict | lazy) echo "-device intel-iommu,intremap=off" ;;
+	case ${1:-}:${VM_ARCH:-amd64} in
+	strict:arm64 | lazy:arm64) echo "-machine iommu=smmuv3" ;;
+	strict:* | lazy:*) echo "-device intel-iommu,intremap=off" ;;
 	*) echo "vm_viommu_args: usage: vm_viommu_args strict|lazy" >&2; return 1 ;;
 	esac
 }
 
 # vm_viommu_append strict|lazy: the kernel parameters that go with it:
 # IOMMU on, DMA domains (not passthrough), strict or lazy (flush queue)
-# IOTLB invalidation.
+# IOTLB invalidation. arm64's SMMUv3 needs no switch (intel_iommu= is x86's).
 vm_viommu_append() {
+	local on=intel_iommu=on
+	[ "${VM_ARCH:-amd64}" != arm64 ] || on=
 	case ${1:-} in
-	strict) echo "intel_iommu=on iommu.passthrough=0 iommu.strict=1" ;;
-	lazy) echo "intel_iommu=on iommu.passthrough=0 iommu.strict=0" ;;
+	strict) echo "$on${on:+ }iommu.passthrough=0 iommu.strict=1" ;;
+	lazy) echo "$on${on:+ }iommu.passthrough=0 iommu.strict=0" ;;
 	*) echo "vm_viommu_append: usage: vm_viommu_append strict|lazy" >&2; return 1 ;;
 	esac
 }
 
-# vm_qemu_meta_args "edu=N[,MASK] viommu=strict|lazy": the QEMU arguments a
-# scenario's "# qemu:" line asks for, IOMMU first.
+# vm_qemu_meta_args "edu=N[,MASK] viommu=strict|lazy vblk": the QEMU arguments a
+# scenario's "# qemu:" line asks for, IOMMU first. vblk: a virtio-blk disk
+# on virt's virtio-mmio transport (arm64), the raw image $VM_VBLK_IMG
+# (tools/run.sh writes its pattern), with VIRTIO_F_ACCESS_PLATFORM
+# (iommu_platform=on): without it virtio bypasses the DMA API and nothing
+# would bounce. That is feature bit 33, which only a virtio 1.0 transport
+# carries: QEMU's virtio-mmio is legacy (version 1, 32 feature bits)
+# unless force-legacy=false.
 vm_qemu_meta_args() {
-	local w iommu='' edu=''
+	local w iommu='' edu='' disk=''
 	for w in ${1:-}; do
 		case $w in
 		viommu=*) iommu=$(vm_viommu_args "${w#viommu=}") || return 1 ;;
+		vblk) disk="-global virtio-mmio.force-legacy=false -drive if=none,file=${VM_VBLK_IMG:-vblk.img},format=raw,id=vblk0 -device virtio-blk-device,drive=vblk0,iommu_platform=on" ;;
 		edu=*) w=${w#edu=}
 			if [[ $w == *,* ]]; then
 				edu=$(vm_edu_args "${w%%,*}" "${w#*,}") || return 1
 			else
 				edu=$(vm_edu_args "$w") || return 1
 			fi ;;
-		*) echo "vm_qemu_meta_args: unknown '$w' (edu=N[,MASK] viommu=strict|lazy)" >&2; return 1 ;;
+		*) echo "vm_qemu_meta_args: unknown '$w' (edu=N[,MASK] viommu=strict|lazy vblk)" >&2; return 1 ;;
 		esac
 	done
-	echo "$iommu${iommu:+ }$edu"
+	echo "$iommu${iommu:+ }$edu${disk:+${edu:+ }$disk}"
 }
 
 # vm_debian_kernels SPEC [ARCH]: fetches the Debian kernels SPEC names (debian:SPEC,

@@ -14,7 +14,8 @@ from . import TOP
 SPLAT_RE = (r"BUG:|Oops|WARNING:|general protection|Kernel panic|UBSAN:|"
             r"suspected memory leak|possible recursive locking|circular locking|"
             r"INFO: task .* blocked|scheduling while atomic|DMA-API: .*device driver|"
-            r"DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|IO_PAGE_FAULT")
+            r"DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|IO_PAGE_FAULT|"
+            r"arm-smmu-v3 .*event 0x[0-9a-f]+ received|arm-smmu-v3 .*EVTQ overflow")
 
 
 def _glob(pattern, name):

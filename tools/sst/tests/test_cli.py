@@ -74,6 +74,21 @@ class RepositoryFindings(unittest.TestCase):
         self.assertIsNotNone(m)
         self.assertEqual(findings.SPLAT_RE, m.group(1))
 
+    def test_smmuv3_fault_is_a_splat(self):
+        # What Debian's arm64 6.12 printed behind QEMU virt's SMMUv3 for
+        # the edu device's DMA to IOVA 0 (docs/arm64-6.12-smmuv3.txt): the
+        # event line fails a scenario, the event's dwords alone do not,
+        # and edu-iommu-fault's expect-log takes it.
+        f = findings.Findings()
+        ev = "[   44.226881] arm-smmu-v3 9050000.smmuv3: event 0x10 received:"
+        dw = "[   44.227048] arm-smmu-v3 9050000.smmuv3: \t0x0000001000000010"
+        probe = "[    5.179872] arm-smmu-v3 9050000.smmuv3: ias 44-bit, oas 44-bit (features 0x00008305)"
+        self.assertEqual(f.log_check("6.12.117+deb12-arm64", [probe, dw])[0], "pass")
+        self.assertEqual(f.log_check("6.12.117+deb12-arm64", [probe, ev, dw])[0], "fail")
+        with open(os.path.join(TOP, "scenarios", "edu-iommu-fault.sh"), encoding="utf-8") as sf:
+            expect = re.search(r"^# expect-log: (.*)$", sf.read(), re.M).group(1)
+        self.assertEqual(f.log_check("6.12.117+deb12-arm64", [ev, dw], expect)[0], "pass")
+
     def test_tables_parse(self):
         f = findings.Findings()
         self.assertTrue(f.known)
