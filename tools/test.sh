@@ -161,7 +161,7 @@ compile_matrix() {
 
 if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
 	# shellcheck disable=SC2086
-	vm_need_packages $SST_PKGS_BUILD $SST_PKGS_VM
+	vm_need_packages $SST_PKGS_BUILD $SST_PKGS_VM $SST_PKGS_TREE
 	# shellcheck disable=SC2086
 	[ ${#kernels[@]} -gt 0 ] || vm_need_packages $PKGS_KERNELS
 fi

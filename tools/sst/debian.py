@@ -55,6 +55,22 @@ ARCH = "amd64"
 CROSS = {"arm64": ("arm64", "aarch64-linux-gnu-")}
 
 
+# What preparing a tree from linux-source (make olddefconfig
+# modules_prepare) needs on this host: (name, command or header, package).
+TREE_NEEDS = (
+    ("flex", "flex", "flex"), ("bison", "bison", "bison"), ("bc", "bc", "bc"),
+    ("libelf", "/usr/include/gelf.h", "libelf-dev"),
+    ("libssl", "/usr/include/openssl/opensslv.h", "libssl-dev"),
+)
+TREE_PACKAGES = tuple(n[2] for n in TREE_NEEDS)
+
+
+def tree_missing(which=shutil.which, exists=os.path.exists):
+    """The TREE_NEEDS this host lacks, by package name."""
+    return [pkg for _n, what, pkg in TREE_NEEDS
+            if not (exists(what) if what.startswith("/") else which(what))]
+
+
 def metapackages(arch=ARCH):
     return tuple(m.replace("-amd64", "-" + arch) for m in METAPACKAGES)
 LISTS_MAX_AGE = 24 * 3600
@@ -466,6 +482,7 @@ class Fetcher:
             self.apt = Apt(os.path.join(cache, arch, "apt"), arch=arch, run=run)
             self.base = os.path.join(cache, arch, "debian")
         self._rows = None
+        self.tree_missing = tree_missing
 
     def rows(self):
         if self._rows is None:
@@ -655,6 +672,12 @@ class Fetcher:
 
     def _source_tree(self, k, hdr, tmp):
         ser = series(k.version)
+        # olddefconfig needs flex and bison, modules_prepare bc, libelf
+        # (objtool) and libssl (sign-file): say so before 140 MB of source.
+        missing = self.tree_missing()
+        if missing:
+            raise Error("preparing a tree from linux-source-%s needs "
+                        "apt-get install %s" % (ser, " ".join(missing)))
         dl = os.path.join(tmp, "debs")
         unpack(self._download(["linux-source-" + ser], k.version, dl),
                os.path.join(tmp, "srcpkg"), self.run)

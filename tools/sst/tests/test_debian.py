@@ -104,5 +104,31 @@ class FetchFailure(unittest.TestCase):
             self.assertEqual(os.listdir(os.path.join(cache, "debian")), [])
 
 
+class TreeTools(unittest.TestCase):
+    """A tree from linux-source needs flex, bison, bc, libelf, libssl:
+    without one, one line naming the packages, before any download (a
+    fresh Debian 12 has none of them; make olddefconfig failed there)."""
+
+    def test_missing_named(self):
+        self.assertEqual(debian.tree_missing(which=lambda c: None, exists=lambda p: False),
+                         list(debian.TREE_PACKAGES))
+        self.assertEqual(debian.tree_missing(which=lambda c: "/usr/bin/" + c,
+                                             exists=lambda p: "gelf" in p), ["libssl-dev"])
+
+    def test_refused_before_download(self):
+        calls = []
+
+        def run(argv, **kw):
+            calls.append(argv)
+            return subprocess.CompletedProcess(argv, 0, "", "")
+        with tempfile.TemporaryDirectory() as cache:
+            f = debian.Fetcher(cache, run=run)
+            f.tree_missing = lambda: ["flex", "bison"]
+            with self.assertRaises(debian.Error) as e:
+                f._source_tree(debian.Kernel("7.2.13-1", "sid"), cache, cache)
+            self.assertIn("apt-get install flex bison", str(e.exception))
+            self.assertEqual(calls, [])
+
+
 if __name__ == "__main__":
     unittest.main()
