@@ -23,7 +23,7 @@
 #
 # Environment: TM_WORK (default /var/tmp/testmachine), TM_BASE (default
 # /var/tmp/fresh12, only read), TM_KVER (default 6.12.117+deb12-amd64),
-# TM_TIMEOUT (per boot, default 3600 s), TM_IMG_SIZE (default 6G).
+# TM_KEEP_HEADERS (1: keep BASE's other kernels' headers), TM_TIMEOUT (per boot, default 3600 s), TM_IMG_SIZE (default 6G).
 # Needs root, debootstrap's tree, qemu-system-x86, e2fsprogs, dpkg-dev,
 # debhelper, dh-dkms. Exit: 0 ok, 1 the guest's run failed, 3 bad usage.
 set -euo pipefail
@@ -56,6 +56,13 @@ prepare() {
 	chroot "$R" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		"linux-image-$KVER" "linux-headers-$KVER" dkms gcc libc6-dev make \
 		initramfs-tools busybox python3 kmod procps util-linux xz-utils
+	# Only KVER's headers: dkms builds for every kernel with headers, and
+	# each build under TCG costs minutes (TM_KEEP_HEADERS=1 keeps BASE's).
+	if [ "${TM_KEEP_HEADERS:-0}" = 0 ]; then
+		chroot "$R" dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'linux-headers-*' |
+			sed -n 's/^ii  *//p' | grep -vx -e "linux-headers-$KVER" -e "linux-headers-${KVER%-*}-common" |
+			xargs -r chroot "$R" env DEBIAN_FRONTEND=noninteractive apt-get purge -y
+	fi
 	for d in dev sys proc; do umount -l "$R/$d"; done
 	trap - EXIT
 	[ -r "$R/boot/initrd.img-$KVER" ] || die "no $R/boot/initrd.img-$KVER"
