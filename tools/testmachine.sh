@@ -60,8 +60,9 @@ prepare() {
 	# each build under TCG costs minutes (TM_KEEP_HEADERS=1 keeps BASE's).
 	if [ "${TM_KEEP_HEADERS:-0}" = 0 ]; then
 		chroot "$R" dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'linux-headers-*' |
-			sed -n 's/^ii  *//p' | grep -vx -e "linux-headers-$KVER" -e "linux-headers-${KVER%-*}-common" |
-			{ grep . || true; } | xargs -r chroot "$R" env DEBIAN_FRONTEND=noninteractive apt-get purge -y
+			sed -n 's/^ii  *//p' |
+			{ grep -vx -e "linux-headers-$KVER" -e "linux-headers-${KVER%-*}-common" || true; } |
+			xargs -r chroot "$R" env DEBIAN_FRONTEND=noninteractive apt-get purge -y
 	fi
 	for d in dev sys proc; do umount -l "$R/$d"; done
 	trap - EXIT
