@@ -20,6 +20,8 @@
 #       vm_boot (tools/lib/vm.sh: its watchdog bounds the wall time) with
 #       root=/dev/vda init=/sst-testmachine.sh APPEND, console in
 #       WORK/LABEL.console; copies the guest's results out to WORK/LABEL.results.
+#       TM_REUSE=IMG: boot a copy of IMG (an earlier boot's image, with the
+#       package installed: the guest's apt then finds it installed) instead.
 #
 # Environment: TM_WORK (default /var/tmp/testmachine), TM_BASE (default
 # /var/tmp/fresh12, only read), TM_KVER (default 6.12.117+deb12-amd64),
@@ -113,12 +115,25 @@ boot() { # LABEL MEM APPEND SCENARIO...
 	local label=$1 mem=$2 append=$3
 	shift 3
 	[ -x "$R/sst-testmachine.sh" ] || die "no $R/sst-testmachine.sh: run prepare first"
-	printf 'TM_SCENARIOS="%s"\n' "$*" > "$R/sst-testmachine.env"
-	rm -rf "$R/results"
 	local img=$W/$label.img
-	rm -f "$img"
-	echo "# $label: mke2fs -t ext4 -d $R $img ${TM_IMG_SIZE:-6G}"
-	mke2fs -q -t ext4 -d "$R" "$img" "${TM_IMG_SIZE:-6G}"
+	if [ -n "${TM_REUSE:-}" ]; then
+		# Boot an image an earlier boot left (the package installed
+		# there): new scenarios, no results.
+		[ -f "$TM_REUSE" ] || die "TM_REUSE=$TM_REUSE: no such image"
+		[ "$TM_REUSE" -ef "$img" ] || cp --sparse=always "$TM_REUSE" "$img"
+		local mnt
+		mnt=$(mktemp -d /tmp/sst-tm.XXXXXX)
+		mount -o loop "$img" "$mnt"
+		printf 'TM_SCENARIOS="%s"\n' "$*" > "$mnt/sst-testmachine.env"
+		rm -rf "$mnt/results"
+		umount "$mnt"; rmdir "$mnt"
+		echo "# $label: $img from $TM_REUSE (its installs kept)"
+	else
+		printf 'TM_SCENARIOS="%s"\n' "$*" > "$R/sst-testmachine.env"
+		rm -rf "$R/results" "$img"
+		echo "# $label: mke2fs -t ext4 -d $R $img ${TM_IMG_SIZE:-6G}"
+		mke2fs -q -t ext4 -d "$R" "$img" "${TM_IMG_SIZE:-6G}"
+	fi
 	# shellcheck source=tools/lib/vm.sh
 	. "$SST_TOP/tools/lib/vm.sh"
 	echo "# $label: vm_boot --mem $mem --append 'root=/dev/vda rw init=/sst-testmachine.sh $append'"
