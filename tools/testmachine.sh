@@ -144,9 +144,9 @@ boot() { # LABEL MEM APPEND SCENARIO...
 		--log "$W/$label.console" \
 		--extra "-drive file=$img,if=virtio,format=raw" || rc=$?
 	echo "# $label: verdict $VM_VERDICT (guest rc ${VM_GUEST_RC:-none}), $((SECONDS - t0)) s${VM_WATCHDOG:+, watchdog $VM_WATCHDOG}"
-	rm -rf "$W/$label.results"
-	debugfs -R "rdump /results $W/$label.tmp" "$img" > /dev/null 2>&1 || true
+	rm -rf "$W/$label.results" "$W/$label.tmp"
 	mkdir -p "$W/$label.tmp"
+	debugfs -R "rdump /results $W/$label.tmp" "$img" > /dev/null 2>&1 || true
 	if [ -d "$W/$label.tmp/results" ]; then
 		mv "$W/$label.tmp/results" "$W/$label.results"
 		echo "# $label: results in $W/$label.results"
