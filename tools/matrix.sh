@@ -22,6 +22,9 @@ usage() {
 usage: tools/matrix.sh [options] [SCENARIO...]
        tools/matrix.sh --compare BEFORE_RUN_DIR AFTER_RUN_DIR
 
+  --arch A         amd64 (default) or arm64 (tools/run.sh --arch: QEMU
+                   virt, the module cross-built); arm64 needs --kernel,
+                   e.g. debian:6.1 and debian:6.12
   --kernel IMAGE   a kernel to test; repeat for each (default: every
                    /boot/vmlinuz-* that has a build tree)
   --kdir DIR       build tree of the --kernel before it
@@ -42,12 +45,15 @@ EOF
 
 die() { echo "matrix.sh: $*" >&2; exit 3; }
 
-kernels=() kdirs=() unavailable=() runopts=() scenarios=() verdict=0 expect=0 out= compare=()
+kernels=() kdirs=() unavailable=() runopts=() scenarios=() verdict=0 expect=0 out= compare=() arch=amd64
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernels+=("${2:?}"); kdirs+=(""); shift ;;
 	--kdir) [ ${#kernels[@]} -gt 0 ] || die "--kdir goes after the --kernel it belongs to"
 		kdirs[-1]=${2:?}; shift ;;
+	--arch) arch=${2:?}; shift
+		case $arch in amd64|x86_64) arch=amd64 ;; arm64|aarch64) arch=arm64 ;;
+		*) die "unknown --arch '$arch' (amd64 or arm64)" ;; esac ;;
 	--verdict) verdict=1 ;;
 	--expect-known) expect=1 ;;
 	--timeout|--smp|--jobs) runopts+=("$1" "${2:?}"); shift ;;
@@ -74,7 +80,9 @@ if [ ${#compare[@]} = 2 ]; then
 fi
 
 # ---- check everything before anything runs ----
+runopts+=(--arch "$arch")
 if [ ${#kernels[@]} = 0 ]; then
+	[ $arch = amd64 ] || die "--arch $arch needs --kernel (debian:6.12, or an $arch Image with --kdir)"
 	for k in $(ls /boot/vmlinuz-* 2>/dev/null | sort -V); do
 		d=$(vm_kdir_for "$k" 2>/dev/null) || continue
 		kernels+=("$k"); kdirs+=("$d")
@@ -87,7 +95,7 @@ fi
 	die "python3 is needed (tools/sst): apt-get install python3"
 for i in "${!kernels[@]}"; do
 	[[ ${kernels[$i]} == debian:* ]] || continue
-	fetched=$(vm_debian_kernels "${kernels[$i]}") || exit 3
+	fetched=$(vm_debian_kernels "${kernels[$i]}" "$arch") || exit 3
 	while read -r img kd why; do
 		if [ "$img" = - ]; then
 			unavailable+=("debian:$kd: $why")

@@ -37,7 +37,7 @@ class BadInput(Exception):
 
 LEGEND = (
     "backend: cpu (fake device, the CPU plays the device), edu (QEMU's edu DMA engine), "
-    "edu+iommu (behind an emulated Intel IOMMU)",
+    "edu+iommu (behind an emulated IOMMU: Intel VT-d on x86, SMMUv3 on arm64)",
     "pass: every check passed; FAIL: a check failed; skip: nothing to check in that boot "
     "(reasons in the kernel's report.txt); error: no results (set-up failed, see the kernel's log)",
     "xfail/xhang/xpanic: failed, hung or panicked as a known kernel bug in findings/known.tsv "
