@@ -174,6 +174,37 @@ static bool sstress_behind_dma_iommu(struct device *dev)
 }
 
 /*
+ * Whether the device's pool is where its bounces must be: the range is
+ * known (not on 5.10) and no transient pool of CONFIG_SWIOTLB_DYNAMIC may
+ * serve a bounce from elsewhere.
+ */
+bool sstress_check_pool_known(struct sstress_dev *sd)
+{
+	return sstress_swiotlb_pool_end(sd->dma_dev) &&
+	       !sstress_swiotlb_can_grow(sd->dma_dev);
+}
+
+/*
+ * A bounce, or an allocation of a pool that serves them, lies wholly in
+ * the device's own pool: a restricted-pool device's memory never spills
+ * into the default pool, nor another device's into its pool.
+ */
+void sstress_check_in_pool(const struct sstress_ctx *c,
+			   const struct sstress_seg *s)
+{
+	struct device *dev = c->sd->dma_dev;
+	phys_addr_t start = sstress_swiotlb_pool_start(dev);
+	phys_addr_t end = sstress_swiotlb_pool_end(dev);
+
+	if (!sstress_check_pool_known(c->sd))
+		return;
+	c->st->checked[SSTRESS_CHECK_IN_POOL]++;
+	if (s->dev_phys < start || s->dev_phys > end ||
+	    s->len - 1 > end - s->dev_phys)
+		sstress_record_failure(c, SSTRESS_CHECK_IN_POOL, s, 0, NULL, NULL);
+}
+
+/*
  * Right after a successful map: was it bounced, by what, did the bounce
  * keep the address bits min_align_mask covers, and did a bounce of a page
  * or more start on a page.
@@ -201,6 +232,9 @@ void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s)
 		st->bounced_mask++;
 	else
 		st->bounced_other++;
+	/* dma-iommu bounces through the default pool whatever the device's. */
+	if (!sstress_behind_dma_iommu(sd->dma_dev))
+		sstress_check_in_pool(c, s);
 
 	/*
 	 * SWIOTLB's promise, not the DMA API's: with no min_align_mask to
@@ -436,6 +470,8 @@ static const char *const sstress_why_fail[SSTRESS_NR_CHECKS] = {
 		"a bounce >= PAGE_SIZE is not page-aligned: SWIOTLB's promise, not the DMA API's",
 	[SSTRESS_CHECK_SEARCH] =
 		"an idle pool refused a bounce of a size dma_max_mapping_size() allows",
+	[SSTRESS_CHECK_IN_POOL] =
+		"a bounce or a pool allocation lies outside the device's own pool (dev->dma_io_tlb_mem)",
 };
 
 static const char *const sstress_why_pass[SSTRESS_NR_CHECKS] = {
@@ -451,6 +487,7 @@ static const char *const sstress_why_pass[SSTRESS_NR_CHECKS] = {
 	[SSTRESS_CHECK_ALIGN] =
 		"bounces >= PAGE_SIZE are page-aligned: SWIOTLB's promise, not the DMA API's",
 	[SSTRESS_CHECK_SEARCH] = "every bounce asked of an idle pool found its slots",
+	[SSTRESS_CHECK_IN_POOL] = "every bounce and pool allocation lay in the device's own pool",
 };
 
 /*
@@ -466,8 +503,16 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 	unsigned int i;
 
 	for (ck = 0; ck < SSTRESS_NR_CHECKS; ck++) {
+		const char *why_fail = sstress_why_fail[ck];
+		const char *why_pass = sstress_why_pass[ck];
+		bool coherent = spec->op == SSTRESS_OP_ALLOC_COHERENT;
 		const char *skip = NULL;
 
+		/* For dma_alloc_coherent() the offset check is its alignment. */
+		if (coherent && ck == SSTRESS_CHECK_OFFSET) {
+			why_fail = "dma_alloc_coherent() memory not aligned to the smallest page order >= its size (DMA-API-HOWTO)";
+			why_pass = "every dma_alloc_coherent() was aligned to the smallest page order >= its size";
+		}
 		if (ck == SSTRESS_CHECK_HANG) {
 			if (hung) {
 				sstress_verdict(m, ck, SSTRESS_FAIL, sstress_why_fail[ck]);
@@ -478,13 +523,16 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			continue;
 		}
 		if (tot->failed[ck]) {
-			sstress_verdict(m, ck, SSTRESS_FAIL, sstress_why_fail[ck]);
+			sstress_verdict(m, ck, SSTRESS_FAIL, why_fail);
 			failed = true;
 			continue;
 		}
 		switch (ck) {
 		case SSTRESS_CHECK_OFFSET:
-			if (!dma_get_min_align_mask(sd->dma_dev))
+			if (coherent) {
+				if (!tot->checked[ck])
+					skip = "no allocation succeeded";
+			} else if (!dma_get_min_align_mask(sd->dma_dev))
 				skip = "device has no min_align_mask: no offset to keep";
 			else if (!tot->bounced)
 				skip = "nothing bounced: no swiotlb=force, no buffer beyond mask";
@@ -529,6 +577,16 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			if (!tot->checked[ck])
 				skip = "no bounce was asked of an idle pool (threads=1 live=1)";
 			break;
+		case SSTRESS_CHECK_IN_POOL:
+			if (!sstress_swiotlb_pool_end(sd->dma_dev))
+				skip = "the pool's range is unknown here, or there is no pool";
+			else if (sstress_swiotlb_can_grow(sd->dma_dev))
+				skip = "CONFIG_SWIOTLB_DYNAMIC: transient pools may serve bounces";
+			else if (sstress_behind_dma_iommu(sd->dma_dev))
+				skip = "behind an IOMMU: dma-iommu bounces through the default pool";
+			else if (!tot->checked[ck])
+				skip = "nothing bounced and nothing was allocated from a pool";
+			break;
 		default:
 			if (!tot->checked[ck])
 				skip = "no mapping succeeded";
@@ -545,7 +603,7 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 					"data intact both ways; nothing bounced, so SWIOTLB was not exercised");
 			passed = true;
 		} else {
-			sstress_verdict(m, ck, SSTRESS_PASS, sstress_why_pass[ck]);
+			sstress_verdict(m, ck, SSTRESS_PASS, why_pass);
 			passed = true;
 		}
 	}

@@ -27,6 +27,7 @@
 #include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
 #include <linux/iommu.h>
+#include <linux/platform_device.h>
 #include <linux/dma-mapping.h>
 #include <linux/swiotlb.h>
 #include <xen/xen.h>
@@ -71,6 +72,37 @@ static inline phys_addr_t sstress_swiotlb_pool_end(struct device *dev)
 #endif
 #else
 	return 0;
+#endif
+}
+
+/* First byte of the device's bounce pool; meaningful when the end is not 0. */
+static inline phys_addr_t sstress_swiotlb_pool_start(struct device *dev)
+{
+#ifdef SSTRESS_HAVE_DEV_DMA_IO_TLB_MEM
+	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
+
+	if (!mem || !mem->nslabs)
+		return 0;
+#ifdef SSTRESS_HAVE_IO_TLB_POOL
+	return mem->defpool.start;
+#else
+	return mem->start;
+#endif
+#else
+	return 0;
+#endif
+}
+
+/*
+ * True when dma_alloc_coherent() is served from the device's bounce pool
+ * (swiotlb_alloc(): a restricted DMA pool).
+ */
+static inline bool sstress_swiotlb_for_alloc(struct device *dev)
+{
+#ifdef SSTRESS_HAVE_IS_SWIOTLB_FOR_ALLOC
+	return dev->dma_io_tlb_mem && is_swiotlb_for_alloc(dev);
+#else
+	return false;
 #endif
 }
 
@@ -311,6 +343,26 @@ static inline const char *sstress_iommu_dma_domain_name(struct iommu_domain *dom
 #define sstress_bus_const	const
 #else
 #define sstress_bus_const
+#endif
+
+/*
+ * platform_driver's .remove: void since 6.11, int before (6.1's void
+ * remove_new is gone again in 6.13). Defines FN_cb, of the right type,
+ * calling the void FN.
+ */
+#ifdef SSTRESS_HAVE_PLATFORM_REMOVE_VOID
+#define sstress_platform_remove_fn(fn)				\
+static void fn##_cb(struct platform_device *pdev)		\
+{								\
+	fn(pdev);						\
+}
+#else
+#define sstress_platform_remove_fn(fn)				\
+static int fn##_cb(struct platform_device *pdev)		\
+{								\
+	fn(pdev);						\
+	return 0;						\
+}
 #endif
 
 #endif /* _SSTRESS_COMPAT_H */

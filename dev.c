@@ -6,7 +6,8 @@
  * mask, the default bounce pool); the registry that creates and destroys
  * devices at run time; what the layers above ask of a device's DMA (phys,
  * reach, pool, forced bouncing, masks); and the CPU backend, the device
- * side of a fake device. The profiles and the edu backend plug in here.
+ * side of a fake device. The profiles, the edu backend and the
+ * restricted-pool platform devices plug in here.
  *
  * Nothing here calls the layers above. What they keep per device (the
  * control files, the run) they add and remove through the one set of
@@ -63,6 +64,8 @@ static void sstress_dev_release(struct device *dev)
 	/* Teardown or a failed creation unbound the edu device already. */
 	if (WARN_ON_ONCE(sd->edu))
 		sstress_edu_unbind(sd);
+	if (WARN_ON_ONCE(sd->rpool))
+		sstress_rpool_unbind(sd);
 	mutex_destroy(&sd->lock);
 	mutex_destroy(&sd->stop_lock);
 	kfree(sd);
@@ -256,18 +259,19 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 		goto err_put_device;
 
 	/* Unbound again by teardown, or below if creation fails. */
-	if (opts->profile == &sstress_profile_edu) {
+	if (opts->profile == &sstress_profile_edu)
 		ret = sstress_edu_bind(sd);
-		if (ret)
-			goto err_put_device;
-	}
+	else if (opts->profile == &sstress_profile_rpool)
+		ret = sstress_rpool_bind(sd);
+	if (ret)
+		goto err_put_device;
 	ret = sstress_profile_apply(sd, opts);
 	if (ret)
-		goto err_edu_unbind;
+		goto err_unbind;
 	if (sd->edu) {
 		ret = sstress_edu_ready(sd);
 		if (ret)
-			goto err_edu_unbind;
+			goto err_unbind;
 	}
 
 	mutex_lock(&sstress_devices_lock);
@@ -306,9 +310,11 @@ err_device_del:
 	device_del(&sd->dev);
 err_unlock:
 	mutex_unlock(&sstress_devices_lock);
-err_edu_unbind:
+err_unbind:
 	if (sd->edu)
 		sstress_edu_unbind(sd);
+	if (sd->rpool)
+		sstress_rpool_unbind(sd);
 err_put_device:
 	put_device(&sd->dev);
 	return ret;
@@ -330,6 +336,8 @@ static void sstress_dev_teardown(struct sstress_dev *sd)
 	/* No run and no control file is left to use the engine. */
 	if (sd->edu)
 		sstress_edu_unbind(sd);
+	if (sd->rpool)
+		sstress_rpool_unbind(sd);
 }
 
 int sstress_dev_destroy(const char *name)
@@ -452,12 +460,25 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "max_mapping_size: %zu\n", dma_max_mapping_size(dev));
 	seq_printf(m, "opt_mapping_size: %zu\n", sstress_dma_opt_mapping_size(dev));
 	seq_printf(m, "swiotlb_nslabs: %lu\n", nslabs);
+	/* Which pool the device's bounces and, if it is one, allocations use. */
+	seq_printf(m, "pool: %s\n", !nslabs ? "none" : sd->rpool ?
+		   "restricted (the device's own: dma_map_*() and dma_alloc_coherent() use it)" :
+		   "default");
+	if (nslabs) {
+		phys_addr_t start = sstress_swiotlb_pool_start(dev);
+		phys_addr_t end = sstress_swiotlb_pool_end(dev);
+
+		if (end)
+			seq_printf(m, "pool_range: %pa-%pa\n", &start, &end);
+	}
 	seq_printf(m, "swiotlb_force_bounce: %d\n", forced);
 	seq_printf(m, "bounces: %s\n", bounce);
 	seq_printf(m, "backend: %s\n", sd->backend->name);
 	seq_printf(m, "iommu_domain: %s\n", sstress_dev_iommu_name(sd));
 	if (sd->edu)
 		sstress_edu_config_show(m, sd);
+	if (sd->rpool)
+		sstress_rpool_config_show(m, sd);
 }
 
 /*

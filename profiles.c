@@ -44,6 +44,7 @@ static const struct sstress_profile *const sstress_profiles[] = {
 	&sstress_profile_legacy,
 	&sstress_profile_custom,
 	&sstress_profile_edu,
+	&sstress_profile_rpool,
 };
 
 const struct sstress_profile *sstress_profile_find(const char *name)

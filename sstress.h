@@ -5,9 +5,10 @@
  * The layers, bottom first; each calls only the ones below it
  * (tools/deps-check.sh checks that on the built objects):
  *
- *   dev.c, profiles.c, fake_nvme_dev.c, fake_sas_dev.c, edu.c
+ *   dev.c, profiles.c, fake_nvme_dev.c, fake_sas_dev.c, edu.c, rpool.c
  *                  the device model: bus, device lifetime and registry,
- *                  DMA queries, the profiles, the CPU and edu backends
+ *                  DMA queries, the profiles, the CPU and edu backends,
+ *                  the restricted-pool platform devices
  *   runspec.c      the run spec: op and sync names, parsing, printing
  *   stats.c        counters and latency, the check and error names
  *   checks.c       what each side of a mapping must see; the verdicts
@@ -90,6 +91,7 @@ extern const struct sstress_profile sstress_profile_sas;
 extern const struct sstress_profile sstress_profile_legacy;
 extern const struct sstress_profile sstress_profile_custom;
 extern const struct sstress_profile sstress_profile_edu;
+extern const struct sstress_profile sstress_profile_rpool;
 
 const struct sstress_profile *sstress_profile_find(const char *name);
 void sstress_profiles_show(struct seq_file *m);
@@ -225,6 +227,7 @@ enum sstress_check {
 	SSTRESS_CHECK_HANG,
 	SSTRESS_CHECK_ALIGN,
 	SSTRESS_CHECK_SEARCH,
+	SSTRESS_CHECK_IN_POOL,
 	SSTRESS_NR_CHECKS,
 };
 
@@ -347,6 +350,9 @@ void sstress_dev_write(const struct sstress_ctx *c, struct sstress_seg *s,
 void sstress_synced_to_dev(struct sstress_seg *s, u32 off, u32 len);
 void sstress_synced_to_cpu(struct sstress_seg *s, u32 off, u32 len);
 void sstress_check_mapped(const struct sstress_ctx *c, struct sstress_seg *s);
+bool sstress_check_pool_known(struct sstress_dev *sd);
+void sstress_check_in_pool(const struct sstress_ctx *c,
+			   const struct sstress_seg *s);
 bool sstress_check_dev_view(const struct sstress_ctx *c,
 			    const struct sstress_seg *s,
 			    enum sstress_check check);
@@ -420,19 +426,31 @@ void sstress_edu_config_show(struct seq_file *m, struct sstress_dev *sd);
 #define SSTRESS_EDU_MAX_WAIT_MS	30000U
 unsigned int sstress_edu_access_ms(u32 len);
 
+/* Restricted-pool platform devices (rpool.c), played by the CPU backend. */
+struct sstress_rpool;
+
+int sstress_rpool_init(void);
+void sstress_rpool_exit(void);
+int sstress_rpool_bind(struct sstress_dev *sd);
+void sstress_rpool_unbind(struct sstress_dev *sd);
+void sstress_rpool_config_show(struct seq_file *m, struct sstress_dev *sd);
+
 /* ---- the device model (dev.c) ---- */
 
 struct sstress_dev {
 	struct device dev;
 	/*
 	 * The device the DMA API is called on: &dev for a fake device, the
-	 * PCI device for an edu device, so dma-direct, dma-iommu and SWIOTLB
-	 * treat it as the real device it is.
+	 * PCI device for an edu device, the platform device for a
+	 * restricted-pool one, so dma-direct, dma-iommu and SWIOTLB treat it
+	 * as the real device it is.
 	 */
 	struct device *dma_dev;
 	const struct sstress_backend *backend;
 	/* The edu PCI device this one drives, or NULL. */
 	struct sstress_edu *edu;
+	/* The restricted-pool platform device this one drives, or NULL. */
+	struct sstress_rpool *rpool;
 	/* Storage for dev.dma_parms, as a bus provides it for its devices. */
 	struct device_dma_parameters dma_parms;
 	/* Storage for *dev.dma_mask. */

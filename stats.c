@@ -22,6 +22,7 @@ const char *const sstress_check_names[SSTRESS_NR_CHECKS] = {
 	[SSTRESS_CHECK_HANG] = "hang",
 	[SSTRESS_CHECK_ALIGN] = "align",
 	[SSTRESS_CHECK_SEARCH] = "search",
+	[SSTRESS_CHECK_IN_POOL] = "in_pool",
 };
 
 const char *const sstress_err_names[SSTRESS_NR_ERRS] = {

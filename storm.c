@@ -725,6 +725,9 @@ static void sstress_iter_coherent(struct sstress_thread *t)
 	s->cpu = cpu;
 	s->phys = virt_addr_valid(cpu) ? virt_to_phys(cpu) : 0;
 	s->dev_phys = sstress_dev_phys(t->run->sd, s->dma);
+	/* A restricted pool serves the allocation (swiotlb_alloc()). */
+	if (sstress_swiotlb_for_alloc(dev))
+		sstress_check_in_pool(&c, s);
 	/* "aligned to the smallest PAGE_SIZE order >= size" (DMA-API-HOWTO) */
 	align = PAGE_SIZE << get_order(s->len);
 	t->stats.checked[SSTRESS_CHECK_OFFSET]++;

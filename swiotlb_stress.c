@@ -30,7 +30,7 @@ static struct platform_device *sstress_bench_pdev;
 
 /*
  * The layers come up from the bottom: the bus, the edu devices, the
- * benchmark's device, and last the control files, the only way in for
+ * restricted-pool devices, the benchmark's device, and last the control files, the only way in for
  * user space; exit undoes it from the top.
  */
 static int __init sstress_init(void)
@@ -44,6 +44,9 @@ static int __init sstress_init(void)
 	ret = sstress_edu_init();
 	if (ret)
 		goto err_dev_exit;
+	ret = sstress_rpool_init();
+	if (ret)
+		goto err_edu_exit;
 	if (sstress_bench_pdev_on) {
 		sstress_bench_pdev =
 			platform_device_register_simple(SSTRESS_BENCH_PDEV,
@@ -54,7 +57,7 @@ static int __init sstress_init(void)
 			sstress_bench_pdev = NULL;
 			pr_err("cannot register platform device %s (%d)\n",
 			       SSTRESS_BENCH_PDEV, ret);
-			goto err_edu_exit;
+			goto err_rpool_exit;
 		}
 	}
 	ret = sstress_ctl_init();
@@ -67,6 +70,8 @@ static int __init sstress_init(void)
 err_bench_unregister:
 	if (sstress_bench_pdev)
 		platform_device_unregister(sstress_bench_pdev);
+err_rpool_exit:
+	sstress_rpool_exit();
 err_edu_exit:
 	sstress_edu_exit();
 err_dev_exit:
@@ -83,12 +88,13 @@ static void __exit sstress_exit(void)
 	 */
 	sstress_ctl_close();
 	sstress_dev_destroy_all();
-	/* Before the edu devices go: a release unbinds its edu device. */
+	/* Before the edu and restricted-pool devices go: all are let go. */
 	sstress_dev_wait_released();
 	sstress_ctl_exit();
 	/* Unbinds dma_map_benchmark, once its ioctl has returned. */
 	if (sstress_bench_pdev)
 		platform_device_unregister(sstress_bench_pdev);
+	sstress_rpool_exit();
 	sstress_edu_exit();
 	sstress_dev_exit();
 	pr_info("unloaded\n");

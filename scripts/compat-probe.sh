@@ -44,4 +44,9 @@ has SSTRESS_HAVE_SWIOTLB_NR_TBL linux/swiotlb.h 'unsigned long swiotlb_nr_tbl\(v
 has SSTRESS_HAVE_IOMMU_DOMAIN_DMA_FQ linux/iommu.h 'define[[:space:]]+IOMMU_DOMAIN_DMA_FQ'
 # struct_size_t() (6.5+, in 6.1.y from 6.1.187).
 has SSTRESS_HAVE_STRUCT_SIZE_T linux/overflow.h 'define[[:space:]]+struct_size_t\('
+# platform_driver.remove returns void (6.11+; an int before, and 6.1 has
+# the void one as remove_new).
+has SSTRESS_HAVE_PLATFORM_REMOVE_VOID linux/platform_device.h 'void \(\*remove\)\(struct platform_device \*\);'
+# is_swiotlb_for_alloc(): a pool that serves dma_alloc_coherent() (5.16+).
+has SSTRESS_HAVE_IS_SWIOTLB_FOR_ALLOC linux/swiotlb.h 'bool is_swiotlb_for_alloc\('
 echo

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh - build a small x86_64 QEMU kernel from a Debian
-# linux-source tarball, optionally with patches, for swiotlb_stress.
+# build-kernel.sh - build a small x86_64 or arm64 QEMU kernel from a
+# Debian linux-source tarball, optionally with patches, for swiotlb_stress.
 #
 # Run with -h for usage.
 
@@ -11,19 +11,21 @@ set -euo pipefail
 PROG=${0##*/}
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 KCONFIG_DIR=$SCRIPT_DIR/kconfig
-BASE_FRAGMENT=$KCONFIG_DIR/qemu.config
 SST_CACHE=${SST_CACHE:-/var/tmp/swiotlb_stress}
-ARCH=x86_64
-export ARCH
 
 usage() {
 	cat <<EOF
 Usage: $PROG [OPTIONS]
 
 Build a small x86_64 QEMU kernel (tinyconfig + tools/kconfig/qemu.config)
+or an arm64 one (cross-built: tinyconfig + tools/kconfig/qemu-arm64.config)
 from a Debian linux-source tarball, optionally with patches applied.
 
 Options:
+  --arch ARCH        amd64 (default) or arm64 (ARCH=arm64,
+                     CROSS_COMPILE=aarch64-linux-gnu-: Debian's
+                     gcc-aarch64-linux-gnu; the build dir's sst-make-args
+                     names both, for tools/run.sh's module build)
   --version V        kernel series: 6.1 (default), 6.12, 5.10 or 7.2
   --source PATH      kernel source: a tarball (extracted once into the cache)
                      or an unpacked, clean source directory (used read-only).
@@ -37,7 +39,7 @@ Options:
                      order; a directory means all its *.patch files, sorted)
   --config FRAGMENT  extra Kconfig fragment merged after qemu.config
                      (repeatable; a bare NAME means tools/kconfig/NAME.config)
-  --name NAME        build name (default: V-qemu[-<patch>...][-<fragment>...],
+  --name NAME        build name (default: V-qemu[-arm64][-<patch>...][-<fragment>...],
                      from the patch/fragment basenames without extension)
   --out DIR          output directory (default: \$SST_CACHE/kernels/NAME);
                      the O= build dir is DIR/build, a patched tree DIR/src
@@ -56,7 +58,7 @@ Do not edit files in the cached trees in place: the patched copies share
 inodes with the pristine tree. Put changes in a patch instead.
 
 On success exactly two lines are printed on stdout:
-  kernel: <path to bzImage>
+  kernel: <path to bzImage, or arm64's Image>
   kdir: <O= build dir, usable as 'make -C KDIR M=\$PWD modules'>
 Progress and diagnostics go to stderr.
 
@@ -64,6 +66,7 @@ Examples:
   $PROG
   $PROG --version 6.12 --patch patches/bugs/6.12/offset-loss.patch
   $PROG --version 6.1 --config debug -j 2
+  $PROG --arch arm64 --version 6.12 --config restricted-pool
 EOF
 }
 
@@ -73,6 +76,7 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 # --- arguments --------------------------------------------------------------
 
 VERSION=6.1
+SST_ARCH=amd64
 SOURCE=
 NAME=
 OUT=
@@ -87,6 +91,8 @@ while [[ $# -gt 0 ]]; do
 	case $1 in
 	--version) need_arg "$@"; VERSION=$2; shift 2 ;;
 	--version=*) VERSION=${1#*=}; shift ;;
+	--arch) need_arg "$@"; SST_ARCH=$2; shift 2 ;;
+	--arch=*) SST_ARCH=${1#*=}; shift ;;
 	--source) need_arg "$@"; SOURCE=$2; shift 2 ;;
 	--source=*) SOURCE=${1#*=}; shift ;;
 	--patch) need_arg "$@"; PATCHES+=("$2"); shift 2 ;;
@@ -111,6 +117,16 @@ case $VERSION in
 *) log "warning: version $VERSION is untested (supported: 5.10, 6.1, 6.12, 7.2)" ;;
 esac
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "bad -j value '$JOBS'"
+# Kbuild's ARCH, the base fragment, the image target and where it lands.
+CROSS=
+case $SST_ARCH in
+amd64 | x86_64) SST_ARCH=amd64 ARCH=x86_64 BASE_FRAGMENT=$KCONFIG_DIR/qemu.config
+	IMAGE_TARGET=bzImage IMAGE_PATH=arch/x86/boot/bzImage ;;
+arm64 | aarch64) SST_ARCH=arm64 ARCH=arm64 BASE_FRAGMENT=$KCONFIG_DIR/qemu-arm64.config
+	IMAGE_TARGET=Image IMAGE_PATH=arch/arm64/boot/Image CROSS=aarch64-linux-gnu- ;;
+*) die "--arch: unknown architecture '$SST_ARCH' (amd64 or arm64)" ;;
+esac
+export ARCH
 
 # --- preflight ----------------------------------------------------------------
 
@@ -121,9 +137,10 @@ check_tools() {
 	done
 	[[ -e /usr/include/gelf.h ]] || missing+=("libelf headers (gelf.h)")
 	[[ -e /usr/include/openssl/opensslv.h ]] || missing+=("openssl headers")
+	[[ -z $CROSS ]] || command -v "${CROSS}gcc" >/dev/null 2>&1 || missing+=("${CROSS}gcc")
 	if [[ ${#missing[@]} -gt 0 ]]; then
 		die "missing build tools: ${missing[*]}
-  install with: apt-get install build-essential flex bison bc libelf-dev libssl-dev xz-utils patch"
+  install with: apt-get install build-essential flex bison bc libelf-dev libssl-dev xz-utils patch${CROSS:+ gcc-aarch64-linux-gnu}"
 	fi
 }
 check_tools
@@ -173,6 +190,7 @@ stem() {
 
 if [[ -z $NAME ]]; then
 	NAME=$VERSION-qemu
+	[[ $SST_ARCH == amd64 ]] || NAME+=-$SST_ARCH
 	for f in "${PATCH_FILES[@]}"; do NAME+=-$(stem "$f"); done
 	for f in "${FRAGMENT_FILES[@]}"; do NAME+=-$(stem "$f"); done
 fi
@@ -380,9 +398,9 @@ run_make() {
 	local rc=0
 	printf '\n### %s make %s\n' "$(date -Is)" "$*" >>"$LOG"
 	if [[ $VERBOSE -eq 1 ]]; then
-		make -C "$SRCTREE" O="$BUILD" ARCH="$ARCH" "$@" 2>&1 | tee -a "$LOG" >&2 || rc=$?
+		make -C "$SRCTREE" O="$BUILD" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@" 2>&1 | tee -a "$LOG" >&2 || rc=$?
 	else
-		make -C "$SRCTREE" O="$BUILD" ARCH="$ARCH" "$@" >>"$LOG" 2>&1 || rc=$?
+		make -C "$SRCTREE" O="$BUILD" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@" >>"$LOG" 2>&1 || rc=$?
 	fi
 	if [[ $rc -ne 0 ]]; then
 		tail -n 40 "$LOG" >&2
@@ -426,7 +444,7 @@ else
 	log "configuring: tinyconfig + ${MERGE[*]##*/}"
 	rm -f -- "$CONFIG_STAMP"
 	run_make tinyconfig
-	(cd -- "$BUILD" && "$SRCTREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" "$BUILD/.config" "${MERGE[@]}") >>"$LOG" 2>&1 ||
+	(cd -- "$BUILD" && CROSS_COMPILE=$CROSS "$SRCTREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" "$BUILD/.config" "${MERGE[@]}") >>"$LOG" 2>&1 ||
 		die "merge_config.sh failed (log: $LOG)"
 	run_make olddefconfig
 	printf '%s\n' "$CONFIG_SUM" >"$CONFIG_STAMP"
@@ -471,16 +489,23 @@ log "config verified ($(grep -c '^CONFIG_.*=' -- "$BUILD/.config") symbols set)"
 
 log "building $NAME in $BUILD (-j$JOBS, log: $LOG)"
 start=$SECONDS
-run_make -j"$JOBS" bzImage modules
+run_make -j"$JOBS" "$IMAGE_TARGET" modules
 log "build finished in $((SECONDS - start)) s"
 
-KERNEL=$BUILD/arch/x86/boot/bzImage
-[[ -f $KERNEL ]] || die "no bzImage produced ($KERNEL)"
+KERNEL=$BUILD/$IMAGE_PATH
+[[ -f $KERNEL ]] || die "no $IMAGE_TARGET produced ($KERNEL)"
 [[ -f $BUILD/Module.symvers ]] || die "no Module.symvers in $BUILD (external modules would not build)"
+# How tools/lib/build.sh builds a module against this tree: one make
+# argument a line (a cross build names its ARCH and compiler).
+if [[ -n $CROSS ]]; then
+	printf 'ARCH=%s\nCROSS_COMPILE=%s\n' "$ARCH" "$CROSS" >"$BUILD/sst-make-args"
+else
+	rm -f -- "$BUILD/sst-make-args"
+fi
 
 {
-	printf 'name: %s\nversion: %s\nrelease: %s\nsource: %s\nsrctree: %s\n' \
-		"$NAME" "$VERSION" "$(cat "$BUILD/include/config/kernel.release" 2>/dev/null || echo '?')" \
+	printf 'name: %s\narch: %s\nversion: %s\nrelease: %s\nsource: %s\nsrctree: %s\n' \
+		"$NAME" "$SST_ARCH" "$VERSION" "$(cat "$BUILD/include/config/kernel.release" 2>/dev/null || echo '?')" \
 		"$SOURCE" "$SRCTREE"
 	for f in "${PATCH_FILES[@]}"; do printf 'patch: %s\n' "$f"; done
 	for f in "${MERGE[@]}"; do printf 'config: %s\n' "$f"; done

@@ -24,7 +24,7 @@ set -euo pipefail
 
 # The layers, bottom first: one line per layer, its objects' names.
 LAYERS=(
-	"dev profiles fake_nvme_dev fake_sas_dev edu"	# the device model
+	"dev profiles fake_nvme_dev fake_sas_dev edu rpool" # the device model
 	"runspec"					# the run spec
 	"stats"						# counters and latency
 	"checks"					# the checks and verdicts

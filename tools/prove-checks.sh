@@ -21,7 +21,8 @@ SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() {
 	cat <<EOF
-usage: tools/prove-checks.sh [--version 5.10|6.1|6.12|7.2] [--bug-kernel IMAGE --bug-kdir DIR]
+usage: tools/prove-checks.sh [--version 5.10|6.1|6.12|7.2] [--arch amd64|arm64]
+                             [--bug-kernel IMAGE --bug-kdir DIR]
                              [--clean-kernel IMAGE [--clean-kdir DIR]] [--out DIR]
                              [--set checks|default|all] [CHECK...]
 
@@ -35,13 +36,20 @@ Builds the bug-switches kernel with tools/build-kernel.sh unless given. The
 clean kernel defaults to Debian's stock kernel of the same series: the one
 in /boot, else (5.10, 7.2) the one Debian serves, fetched with its build
 tree by tools/sst/debian.py (never installed).
+
+--arch arm64: the scenarios of '# arch: arm64' (--set all: every one with
+a '# proves:' line that arm64 runs), booted on QEMU virt. Both kernels are
+built from linux-source with tools/kconfig/restricted-pool.config, which
+Debian's arm64 kernels lack: the bug-switches kernel, and as the clean
+kernel the same tree without the patch (the upstream code).
 EOF
 }
 
-version=6.1 bugk= bugkdir= cleank= cleankdir= out= only=() set=checks
+version=6.1 arch=amd64 bugk= bugkdir= cleank= cleankdir= out= only=() set=checks
 while [ $# -gt 0 ]; do
 	case $1 in
 	--version) version=${2:?}; shift ;;
+	--arch) arch=${2:?}; shift ;;
 	--bug-kernel) bugk=${2:?}; shift ;;
 	--bug-kdir) bugkdir=${2:?}; shift ;;
 	--clean-kernel) cleank=${2:?}; shift ;;
@@ -71,11 +79,23 @@ patch=$SST_TOP/patches/bugs/$version/bug-switches.patch
 # has_bit N: the version's bug-switches patch puts back bug bit N.
 has_bit() { [ -f "$patch" ] && grep -qE "^  bit $1 " "$patch"; }
 
+case $arch in
+amd64) karch=() ;;
+arm64)
+	karch=(--arch arm64 --config restricted-pool)
+	[ "$set" != checks ] || set=arm64 ;;
+*) echo "--arch: amd64 or arm64, not '$arch'" >&2; exit 3 ;;
+esac
 if [ -z "$bugk" ]; then
 	[ -f "$patch" ] || { echo "no $patch" >&2; exit 3; }
-	build=$("$SST_TOP/tools/build-kernel.sh" --version "$version" --patch "$patch")
+	build=$("$SST_TOP/tools/build-kernel.sh" --version "$version" "${karch[@]}" --patch "$patch")
 	bugk=$(sed -n 's/^kernel: //p' <<< "$build")
 	bugkdir=$(sed -n 's/^kdir: //p' <<< "$build")
+fi
+if [ $arch = arm64 ] && [ -z "$cleank" ]; then
+	build=$("$SST_TOP/tools/build-kernel.sh" --version "$version" "${karch[@]}")
+	cleank=$(sed -n 's/^kernel: //p' <<< "$build")
+	cleankdir=$(sed -n 's/^kdir: //p' <<< "$build")
 fi
 cleank=${cleank:-$(stock_kernel "$version")}
 if [ -z "$cleank" ]; then
@@ -112,7 +132,7 @@ run_one() { # TAG KERNEL KDIR APPEND SCENARIO -> results.txt path
 	local tag=$1 k=$2 kd=$3 app=$4 s=$5
 	local -a kdopt=()
 	[ -z "$kd" ] || kdopt=(--kdir "$kd")
-	bash "$SST_TOP/tools/run.sh" --kernel "$k" "${kdopt[@]}" \
+	bash "$SST_TOP/tools/run.sh" --arch "$arch" --kernel "$k" "${kdopt[@]}" \
 		${app:+--append "$app"} --timeout 150 --out "$out/$tag" "$s" \
 		> "$out/$tag.log" 2>&1 || true
 	echo "$out/$tag/results.txt"
@@ -132,11 +152,15 @@ scenario_finding() {
 
 case $set in
 checks) files=("$SST_TOP"/scenarios/check-*.sh) ;;
+arm64) mapfile -t files < <(grep -l '^# arch: arm64' "$SST_TOP"/scenarios/*.sh) ;;
 default | all)
 	files=()
 	for f in "$SST_TOP"/scenarios/*.sh; do
 		grep -q '^# proves: ' "$f" || continue
 		[ "$set" = all ] || grep -q '^# default: yes' "$f" || continue
+		# A scenario of one architecture is proven on it alone.
+		fa=$(sed -n 's/^# arch: //p' "$f")
+		[ -z "$fa" ] || [ "$fa" = "$arch" ] || continue
 		files+=("$f")
 	done ;;
 *) echo "--set: checks, default or all, not '$set'" >&2; exit 3 ;;

@@ -575,6 +575,23 @@ vm_boot() {
 	else
 		accel=(-accel tcg -cpu max)
 	fi
+	# "-sst-rpool SIZE" (vm_qemu_meta_args' rpool): virt's own devicetree
+	# for this machine, memory and CPUs, with the restricted pool added,
+	# kept beside the log as FILE.dts and FILE.dtb.
+	local i
+	for i in "${!extra_args[@]}"; do
+		[ "${extra_args[$i]}" = -sst-rpool ] || continue
+		local rsize=${extra_args[$((i + 1))]:-}
+		unset "extra_args[$i]" "extra_args[$((i + 1))]"
+		extra_args=("${extra_args[@]}")
+		if ! vm_rpool_dtb "$log.dtb" "$rsize" "$qemu_bin" -machine "$machine" \
+			"${accel[@]}" -m "$mem" -smp "$smp" "${extra_args[@]}"; then
+			echo "vm_boot: cannot make the restricted-pool devicetree: $(tail -n 1 "$log.dtb.err" 2>/dev/null)" >&2
+			return 4
+		fi
+		extra_args+=(-dtb "$log.dtb")
+		break
+	done
 
 	local qrc start=$SECONDS tmp
 	local -a res_args=()
@@ -754,19 +771,27 @@ vm_viommu_append() {
 	esac
 }
 
-# vm_qemu_meta_args "edu=N[,MASK] viommu=strict|lazy vblk": the QEMU arguments a
+# vm_qemu_meta_args "edu=N[,MASK] viommu=strict|lazy vblk rpool[=SIZE]": the QEMU arguments a
 # scenario's "# qemu:" line asks for, IOMMU first. vblk: a virtio-blk disk
 # on virt's virtio-mmio transport (arm64), the raw image $VM_VBLK_IMG
 # (tools/run.sh writes its pattern), with VIRTIO_F_ACCESS_PLATFORM
 # (iommu_platform=on): without it virtio bypasses the DMA API and nothing
 # would bounce. That is feature bit 33, which only a virtio 1.0 transport
 # carries: QEMU's virtio-mmio is legacy (version 1, 32 feature bits)
-# unless force-legacy=false.
+# unless force-legacy=false. rpool (arm64): a restricted DMA pool of SIZE
+# bytes (default 1 MiB) in the devicetree, vm_boot's -sst-rpool (see
+# vm_rpool_dtb).
 vm_qemu_meta_args() {
-	local w iommu='' edu='' disk=''
+	local w iommu='' edu='' disk='' rpool=''
 	for w in ${1:-}; do
 		case $w in
 		viommu=*) iommu=$(vm_viommu_args "${w#viommu=}") || return 1 ;;
+		rpool | rpool=*)
+			# Elsewhere no devicetree: the scenario skips itself.
+			[ "${VM_ARCH:-amd64}" = arm64 ] || continue
+			w=${w#rpool}
+			rpool="-sst-rpool ${w#=}"
+			[ -n "${w#=}" ] || rpool="-sst-rpool 0x100000" ;;
 		vblk) disk="-global virtio-mmio.force-legacy=false -drive if=none,file=${VM_VBLK_IMG:-vblk.img},format=raw,id=vblk0 -device virtio-blk-device,drive=vblk0,iommu_platform=on" ;;
 		edu=*) w=${w#edu=}
 			if [[ $w == *,* ]]; then
@@ -774,10 +799,70 @@ vm_qemu_meta_args() {
 			else
 				edu=$(vm_edu_args "$w") || return 1
 			fi ;;
-		*) echo "vm_qemu_meta_args: unknown '$w' (edu=N[,MASK] viommu=strict|lazy vblk)" >&2; return 1 ;;
+		*) echo "vm_qemu_meta_args: unknown '$w' (edu=N[,MASK] viommu=strict|lazy vblk rpool[=SIZE])" >&2; return 1 ;;
 		esac
 	done
-	echo "$iommu${iommu:+ }$edu${disk:+${edu:+ }$disk}"
+	echo "$iommu $edu $disk $rpool" | xargs
+}
+
+# vm_rpool_dtb OUT SIZE QEMU ARGS...: virt's devicetree as QEMU ARGS make
+# it (-machine dumpdtb), with a restricted DMA pool added (field report
+# 004): a reserved-memory node compatible "restricted-dma-pool" of SIZE
+# bytes (hex or decimal; the kernel places it, 1 MiB aligned), the
+# platform device "swiotlb-stress,restricted-dma" whose memory-region
+# names it (dma-coherent, as virt's virtio-mmio devices are), and a second
+# such device whose memory-region names a plain no-map reservation: the
+# module must refuse that one with the reason. OUT.dts is the source.
+# Returns 1 with the reason in OUT.err when QEMU or dtc fails.
+vm_rpool_dtb() {
+	local out=$1 size=$2 qemu=$3
+	shift 3
+	rm -f "$out" "$out.dts" "$out.err"
+	if ! [[ $size =~ ^(0x[0-9a-fA-F]+|[1-9][0-9]*)$ ]]; then
+		echo "rpool: size '$size' is not a number of bytes" > "$out.err"
+		return 1
+	fi
+	size=$(printf '0x%x' "$size")
+	"$qemu" "$@" -machine dumpdtb="$out.base" -nographic -display none \
+		-monitor none -serial none > "$out.err" 2>&1 || return 1
+	dtc -q -I dtb -O dts -o "$out.dts" "$out.base" 2>> "$out.err" || return 1
+	rm -f "$out.base"
+	cat >> "$out.dts" <<EOF
+
+/* swiotlb_stress: restricted DMA pools (tools/lib/vm.sh vm_rpool_dtb). */
+/ {
+	reserved-memory {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+
+		sst_rpool: sst-restricted-pool {
+			compatible = "restricted-dma-pool";
+			size = <0x0 $size>;
+			alignment = <0x0 0x100000>;
+		};
+
+		sst_plain: sst-plain-reservation {
+			size = <0x0 0x100000>;
+			alignment = <0x0 0x100000>;
+			no-map;
+		};
+	};
+
+	sst-rpool {
+		compatible = "swiotlb-stress,restricted-dma";
+		memory-region = <&sst_rpool>;
+		dma-coherent;
+	};
+
+	sst-rpool-bad {
+		compatible = "swiotlb-stress,restricted-dma";
+		memory-region = <&sst_plain>;
+		dma-coherent;
+	};
+};
+EOF
+	dtc -q -I dts -O dtb -o "$out" "$out.dts" 2>> "$out.err"
 }
 
 # vm_debian_kernels SPEC [ARCH]: fetches the Debian kernels SPEC names (debian:SPEC,
