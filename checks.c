@@ -490,6 +490,12 @@ static const char *const sstress_why_pass[SSTRESS_NR_CHECKS] = {
 	[SSTRESS_CHECK_IN_POOL] = "every bounce and pool allocation lay in the device's own pool",
 };
 
+/* op=alloc_coherent: the offset check is the allocation's alignment. */
+static const char *const sstress_coherent_why[2] = {
+	"dma_alloc_coherent() memory not aligned to the smallest page order >= its size (DMA-API-HOWTO)",
+	"every dma_alloc_coherent() was aligned to the smallest page order >= its size",
+};
+
 /*
  * One verdict per check. A check passes only when it had a subject: e.g.
  * offsets are never reported kept when nothing bounced.
@@ -510,8 +516,8 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 
 		/* For dma_alloc_coherent() the offset check is its alignment. */
 		if (coherent && ck == SSTRESS_CHECK_OFFSET) {
-			why_fail = "dma_alloc_coherent() memory not aligned to the smallest page order >= its size (DMA-API-HOWTO)";
-			why_pass = "every dma_alloc_coherent() was aligned to the smallest page order >= its size";
+			why_fail = sstress_coherent_why[0];
+			why_pass = sstress_coherent_why[1];
 		}
 		if (ck == SSTRESS_CHECK_HANG) {
 			if (hung) {
@@ -532,10 +538,11 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			if (coherent) {
 				if (!tot->checked[ck])
 					skip = "no allocation succeeded";
-			} else if (!dma_get_min_align_mask(sd->dma_dev))
+			} else if (!dma_get_min_align_mask(sd->dma_dev)) {
 				skip = "device has no min_align_mask: no offset to keep";
-			else if (!tot->bounced)
+			} else if (!tot->bounced) {
 				skip = "nothing bounced: no swiotlb=force, no buffer beyond mask";
+			}
 			break;
 		case SSTRESS_CHECK_STALE:
 			if (!tot->bounced)
@@ -583,7 +590,7 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			else if (sstress_swiotlb_can_grow(sd->dma_dev))
 				skip = "CONFIG_SWIOTLB_DYNAMIC: transient pools may serve bounces";
 			else if (sstress_behind_dma_iommu(sd->dma_dev))
-				skip = "behind an IOMMU: dma-iommu bounces through the default pool";
+				skip = "behind an IOMMU: dma-iommu bounces via the default pool";
 			else if (!tot->checked[ck])
 				skip = "nothing bounced and nothing was allocated from a pool";
 			break;

@@ -42,6 +42,10 @@ struct sstress_rpool {
 	struct sstress_dev *owner;
 };
 
+/* Where such a device comes from, for the reason of a refusal. */
+#define SSTRESS_RPOOL_HINT \
+	" (a devicetree node compatible \"swiotlb-stress,restricted-dma\"; tools/run.sh: '# qemu: rpool', arm64)"
+
 /* Protects sstress_rpools and every sstress_rpool::owner. */
 static DEFINE_MUTEX(sstress_rpool_lock);
 static LIST_HEAD(sstress_rpools);
@@ -73,7 +77,7 @@ static const char *sstress_rpool_inspect(struct sstress_rpool *rp)
 	if (!sstress_swiotlb_pool_end(dev) ||
 	    sstress_swiotlb_pool_start(dev) != rmem->base ||
 	    sstress_swiotlb_pool_end(dev) != rmem->base + rmem->size - 1)
-		return "the kernel gave it no pool of its own (CONFIG_DMA_RESTRICTED_POOL off, or the pool's setup failed: see the boot log)";
+		return "no pool of its own: CONFIG_DMA_RESTRICTED_POOL off, or setup failed";
 	return NULL;
 }
 
@@ -141,7 +145,8 @@ int sstress_rpool_bind(struct sstress_dev *sd)
 			sstress_reject("new_device: restricted-pool device unusable: %s",
 				       broken);
 		else
-			sstress_reject("new_device: no free restricted-pool device (a devicetree node compatible \"swiotlb-stress,restricted-dma\"; tools/run.sh: '# qemu: rpool', arm64)");
+			sstress_reject("new_device: no free restricted-pool device%s",
+				       SSTRESS_RPOOL_HINT);
 		return -ENODEV;
 	}
 
@@ -224,6 +229,7 @@ static void sstress_rpool_fill(struct sstress_dma_cfg *cfg, u64 required_mask)
 
 const struct sstress_profile sstress_profile_rpool = {
 	.name = "rpool",
-	.purpose = "devicetree platform device with a restricted DMA pool of its own (memory-region -> restricted-dma-pool); 64-bit masks",
+	.purpose =
+		"devicetree platform device with a restricted DMA pool of its own (memory-region -> restricted-dma-pool); 64-bit masks",
 	.fill = sstress_rpool_fill,
 };

@@ -87,7 +87,7 @@ SST_PKGS_TREE="flex bison bc libelf-dev libssl-dev xz-utils"
 # --arch arm64: QEMU's virt machine, the cross compiler of Debian 12's
 # arm64 kernels (gcc-12) and the arm64 libc for the static selftests
 # (busybox-static for arm64 is fetched by tools/sst/debian.py).
-SST_PKGS_ARM64="qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+SST_PKGS_ARM64="qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross device-tree-compiler"
 # tools/sst: the results, the progress lines and the Debian kernel fetcher
 # (standard library only). Not pulled in by the two lists above when apt
 # leaves out Recommends (python3 comes only via qemu-system-gui's).
