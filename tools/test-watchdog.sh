@@ -19,6 +19,10 @@
 #   ok      the same kernel built to print the guest's protocol lines on
 #           COM1 and leave through isa-debug-exit: verdict ok, no
 #           watchdog, VM_FIRST_STORM set (the reader's time marks)
+#   ended   the guest prints SST-GUEST-END rc=0 and halts (its poweroff
+#           hung, as on a CPU a hung DMA call holds with interrupts off):
+#           the watchdog stops QEMU 15 s after the end mark, long before
+#           the 60 s timeout; verdict ok, VM_WATCHDOG=term
 #   sigint  SIGINT to the shell running vm_boot (what ^C does): QEMU is
 #           gone and the shell died of SIGINT within 5 s
 #
@@ -60,7 +64,8 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/sst-watchdog.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 # The guest: TALK=0 halts at once, TALK=1 first writes the protocol lines
-# to COM1 and writes 0 to isa-debug-exit (QEMU exits with status 1).
+# to COM1 and writes 0 to isa-debug-exit (QEMU exits with status 1),
+# TALK=2 writes them and halts (a guest whose poweroff hangs).
 cat > "$tmp/halt.S" <<'EOF'
 	.section .multiboot, "a"
 	.align 4
@@ -78,9 +83,12 @@ _start:
 	mov $0x3f8, %dx
 	out %al, %dx
 	jmp 1b
-2:	mov $0xf4, %dx
+2:
+.if TALK == 1
+	mov $0xf4, %dx
 	xor %al, %al
 	out %al, %dx
+.endif
 .endif
 3:	hlt
 	jmp 3b
@@ -96,7 +104,7 @@ SECTIONS {
 	.rodata : { *(.rodata) }
 }
 EOF
-for m in 0 1; do
+for m in 0 1 2; do
 	as --32 --defsym TALK=$m -o "$tmp/halt$m.o" "$tmp/halt.S"
 	ld -m elf_i386 -T "$tmp/halt.ld" -o "$tmp/halt$m.elf" "$tmp/halt$m.o"
 done
@@ -187,6 +195,15 @@ no_cr() { ! grep -q $'\r' "$tmp/console.log"; }
 check "ok: the console log has no carriage return" no_cr
 guest_lines() { tail -n 3 "$tmp/console.log" | paste -sd ' ' | grep -qx 'SST-GUEST-START SST-STORM watchdog d0 op=none SST-GUEST-END rc=0'; }
 check "ok: the console log ends with the guest's lines" guest_lines
+
+SST_QEMU=$tmp/pid-qemu boot "$tmp/halt2.elf" 60
+why="VM_VERDICT=$VM_VERDICT VM_WATCHDOG=$VM_WATCHDOG after $ms ms; $(paste -sd ' ' "$tmp/console.log.watchdog" 2> /dev/null)"
+check "ended: a guest that ended but did not power off: verdict ok, stopped by the watchdog" \
+	test "$VM_VERDICT/$VM_WATCHDOG" = ok/term
+check "ended: stopped about 15 s after the end mark, not at the 60 s timeout" \
+	test "$ms" -le $(((15 + G + SLACK + 2) * 1000))
+check "ended: the watchdog says the guest ended" grep -q 'the guest ended (SST-GUEST-END)' "$tmp/console.log.watchdog"
+check "ended: QEMU is gone" gone
 
 boot /nonexistent/vmlinuz 60
 why="VM_VERDICT=$VM_VERDICT after $ms ms"

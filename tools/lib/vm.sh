@@ -368,23 +368,37 @@ vm__watchdog() {
 	trap - INT TERM HUP USR1
 	t0=$(vm__now_us)
 	vm__alive() { kill -0 "$qpid" 2> /dev/null; }
-	vm__until() { # SECONDS since t0, or QEMU gone: 1
+	# The guest ended (an SST-GUEST-END on either channel, as the readers
+	# mark it) 15 s ago and QEMU is still there: its poweroff hung, e.g.
+	# on a CPU a hung DMA call keeps with interrupts off.
+	vm__ended() {
+		local e
+		e=$(awk '$1 == "guest_end" { print int($2); exit }' "${f%.watchdog}.marks" 2> /dev/null)
+		[ -n "$e" ] && [ $(( (now - t0) / 1000000 )) -ge $((e + 15)) ]
+	}
+	vm__until() { # SECONDS since t0 or the guest ended: 0; QEMU gone: 1
 		while vm__alive; do
 			now=$(vm__now_us)
 			[ $((now - t0)) -lt $(($1 * 1000000)) ] || return 0
+			[ "${2:-}" != ended ] || ! vm__ended || return 0
 			sleep 0.5
 		done
 		return 1
 	}
-	vm__until "$t" || return 0
-	echo "term at $(( ($(vm__now_us) - t0) / 1000000 ))s: no SST-GUEST-END within --timeout ${t}s; SIGTERM to QEMU (pid $qpid) and its process group" >> "$f"
+	vm__until "$t" ended || return 0
+	if vm__ended; then
+		echo "term at $(( ($(vm__now_us) - t0) / 1000000 ))s: the guest ended (SST-GUEST-END) 15 s ago but QEMU did not exit (its poweroff hung); SIGTERM to QEMU (pid $qpid) and its process group" >> "$f"
+	else
+		echo "term at $(( ($(vm__now_us) - t0) / 1000000 ))s: no SST-GUEST-END within --timeout ${t}s; SIGTERM to QEMU (pid $qpid) and its process group" >> "$f"
+	fi
+	local at=$(( ($(vm__now_us) - t0) / 1000000 ))
 	kill -TERM "$qpid" 2> /dev/null || true
 	kill -TERM -- "-$qpid" 2> /dev/null || true
-	vm__until $((t + g)) || return 0
+	vm__until $((at + g)) || return 0
 	echo "kill at $(( ($(vm__now_us) - t0) / 1000000 ))s: QEMU (pid $qpid) did not end within ${g}s of SIGTERM; SIGKILL to its pid, then its process group" >> "$f"
 	kill -KILL "$qpid" 2> /dev/null || true
 	kill -KILL -- "-$qpid" 2> /dev/null || true
-	vm__until $((t + g + 5)) || return 0
+	vm__until $((at + g + 5)) || return 0
 	echo "gave up at $(( ($(vm__now_us) - t0) / 1000000 ))s: QEMU (pid $qpid) outlived SIGKILL by 5 s; vm_boot stops waiting for it" >> "$f"
 	kill -USR1 "$VM__PARENT" 2> /dev/null || true
 }
