@@ -20,7 +20,7 @@ set -euo pipefail
 
 SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 check=$SST_TOP/tools/deps-check.sh
-objs="dev profiles fake_nvme_dev fake_sas_dev edu runspec stats checks storm debugfs_ctl swiotlb_stress"
+objs="dev profiles fake_nvme_dev fake_sas_dev edu rpool runspec stats checks storm debugfs_ctl swiotlb_stress"
 pass=0 failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -67,7 +67,7 @@ expect() {
 	fi
 }
 
-down=(profiles:dev fake_nvme_dev:dev fake_sas_dev:dev edu:dev dev:edu
+down=(profiles:dev fake_nvme_dev:dev fake_sas_dev:dev edu:dev dev:edu rpool:dev dev:rpool
       runspec:dev stats:runspec checks:stats storm:checks
       debugfs_ctl:storm swiotlb_stress:debugfs_ctl)
 mkobjs "$tmp/down" "${down[@]}"
