@@ -261,8 +261,9 @@ int sstress_dev_create(const struct sstress_dev_opts *opts)
 	/* Unbound again by teardown, or below if creation fails. */
 	if (opts->profile == &sstress_profile_edu)
 		ret = sstress_edu_bind(sd);
-	else if (opts->profile == &sstress_profile_rpool)
-		ret = sstress_rpool_bind(sd);
+	else if (opts->profile == &sstress_profile_rpool ||
+		 opts->profile == &sstress_profile_platform)
+		ret = sstress_rpool_bind(sd, opts->profile == &sstress_profile_platform);
 	if (ret)
 		goto err_put_device;
 	ret = sstress_profile_apply(sd, opts);
@@ -452,6 +453,11 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "required_mask_bits: %d\n", fls64(sd->required_mask));
 	seq_printf(m, "bus_addresses: %s\n", sstress_xen_bus(dev) ?
 		   "xen-machine (xen-swiotlb)" : "dma-direct");
+	/* Whose map_page the DMA API calls: none for dma-direct. */
+	if (get_dma_ops(dev))
+		seq_printf(m, "dma_ops: %ps\n", get_dma_ops(dev)->map_page);
+	else
+		seq_puts(m, "dma_ops: dma-direct\n");
 	if (xen_top)
 		seq_printf(m, "xen_ram_top: %#llx\n", xen_top);
 	seq_printf(m, "min_align_mask: %#x\n", dma_get_min_align_mask(dev));
@@ -461,7 +467,7 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 	seq_printf(m, "opt_mapping_size: %zu\n", sstress_dma_opt_mapping_size(dev));
 	seq_printf(m, "swiotlb_nslabs: %lu\n", nslabs);
 	/* Which pool the device's bounces and, if it is one, allocations use. */
-	seq_printf(m, "pool: %s\n", !nslabs ? "none" : sd->rpool ?
+	seq_printf(m, "pool: %s\n", !nslabs ? "none" : sstress_swiotlb_for_alloc(dev) ?
 		   "restricted (the device's own: dma_map_*() and dma_alloc_coherent() use it)" :
 		   "default");
 	if (nslabs) {

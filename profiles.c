@@ -45,6 +45,7 @@ static const struct sstress_profile *const sstress_profiles[] = {
 	&sstress_profile_custom,
 	&sstress_profile_edu,
 	&sstress_profile_rpool,
+	&sstress_profile_platform,
 };
 
 const struct sstress_profile *sstress_profile_find(const char *name)

@@ -14,6 +14,11 @@
  * A node whose pool the kernel did not set up (the option off, a
  * memory-region that names nothing) is kept with the reason, which
  * new_device gives when it refuses the device.
+ *
+ * The same driver binds nodes compatible with "swiotlb-stress,dma": plain
+ * platform devices (profile=platform), whose DMA ops are whatever the
+ * platform gives a devicetree device: xen-swiotlb in a Xen dom0 on arm64
+ * (field report 002), where a fake device of our own bus gets none.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,6 +41,8 @@ struct sstress_rpool {
 	phys_addr_t size;
 	/* Why the device cannot be used, or NULL. */
 	const char *broken;
+	/* "swiotlb-stress,dma": no pool of its own expected. */
+	bool plain;
 	/* On sstress_rpools; protected by sstress_rpool_lock. */
 	struct list_head node;
 	/* The sstress device bound to it; protected by sstress_rpool_lock. */
@@ -45,6 +52,9 @@ struct sstress_rpool {
 /* Where such a device comes from, for the reason of a refusal. */
 #define SSTRESS_RPOOL_HINT \
 	" (a devicetree node compatible \"swiotlb-stress,restricted-dma\"; tools/run.sh: '# qemu: rpool', arm64)"
+
+#define SSTRESS_DMA_HINT \
+	" (a node compatible \"swiotlb-stress,dma\": tools/run.sh --arch arm64 --xen)"
 
 /* Protects sstress_rpools and every sstress_rpool::owner. */
 static DEFINE_MUTEX(sstress_rpool_lock);
@@ -90,9 +100,14 @@ static int sstress_rpool_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	rp->pdev = pdev;
 	INIT_LIST_HEAD(&rp->node);
+	rp->plain = of_device_is_compatible(pdev->dev.of_node, "swiotlb-stress,dma");
 	/* A node without a usable pool is kept, to say why at new_device. */
-	rp->broken = sstress_rpool_inspect(rp);
-	if (rp->broken)
+	if (!rp->plain)
+		rp->broken = sstress_rpool_inspect(rp);
+	if (rp->plain)
+		dev_info(&pdev->dev, "platform device, DMA ops %ps\n",
+			 get_dma_ops(&pdev->dev) ? get_dma_ops(&pdev->dev)->map_page : NULL);
+	else if (rp->broken)
 		dev_warn(&pdev->dev, "restricted pool unusable: %s\n", rp->broken);
 	else
 		dev_info(&pdev->dev, "restricted pool %s at %pa, %pa bytes\n",
@@ -121,7 +136,7 @@ static void sstress_rpool_remove(struct platform_device *pdev)
 
 sstress_platform_remove_fn(sstress_rpool_remove)
 
-int sstress_rpool_bind(struct sstress_dev *sd)
+int sstress_rpool_bind(struct sstress_dev *sd, bool plain)
 {
 	struct sstress_rpool *rp, *found = NULL;
 	const char *broken = NULL;
@@ -129,7 +144,7 @@ int sstress_rpool_bind(struct sstress_dev *sd)
 
 	mutex_lock(&sstress_rpool_lock);
 	list_for_each_entry(rp, &sstress_rpools, node) {
-		if (rp->owner)
+		if (rp->owner || rp->plain != plain)
 			continue;
 		if (!rp->broken) {
 			found = rp;
@@ -144,6 +159,9 @@ int sstress_rpool_bind(struct sstress_dev *sd)
 		if (broken)
 			sstress_reject("new_device: restricted-pool device unusable: %s",
 				       broken);
+		else if (plain)
+			sstress_reject("new_device: no free devicetree platform device%s",
+				       SSTRESS_DMA_HINT);
 		else
 			sstress_reject("new_device: no free restricted-pool device%s",
 				       SSTRESS_RPOOL_HINT);
@@ -182,6 +200,8 @@ void sstress_rpool_config_show(struct seq_file *m, struct sstress_dev *sd)
 	struct sstress_rpool *rp = sd->rpool;
 
 	seq_printf(m, "rpool_device: %s\n", dev_name(&rp->pdev->dev));
+	if (rp->plain)
+		return;
 	seq_printf(m, "rpool_node: %s\n", rp->pool);
 	seq_printf(m, "rpool_base: %pa\n", &rp->base);
 	seq_printf(m, "rpool_size: %pa\n", &rp->size);
@@ -189,6 +209,7 @@ void sstress_rpool_config_show(struct seq_file *m, struct sstress_dev *sd)
 
 static const struct of_device_id sstress_rpool_of_ids[] = {
 	{ .compatible = "swiotlb-stress,restricted-dma" },
+	{ .compatible = "swiotlb-stress,dma" },
 	{ }
 };
 
@@ -226,6 +247,22 @@ static void sstress_rpool_fill(struct sstress_dma_cfg *cfg, u64 required_mask)
 	cfg->masks_fallback_bits = 32;
 	cfg->masks_source = "driver";
 }
+
+/*
+ * The platform profile: a devicetree device whose driver sets no mask,
+ * so the platform bus's 32-bit default stands, as for the legacy SoC
+ * devices of field report 002.
+ */
+static void sstress_platform_fill(struct sstress_dma_cfg *cfg, u64 required_mask)
+{
+}
+
+const struct sstress_profile sstress_profile_platform = {
+	.name = "platform",
+	.purpose =
+		"devicetree platform device (\"swiotlb-stress,dma\"): the platform's DMA ops (xen-swiotlb in a Xen arm64 dom0), 32-bit default masks",
+	.fill = sstress_platform_fill,
+};
 
 const struct sstress_profile sstress_profile_rpool = {
 	.name = "rpool",

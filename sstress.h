@@ -92,6 +92,7 @@ extern const struct sstress_profile sstress_profile_legacy;
 extern const struct sstress_profile sstress_profile_custom;
 extern const struct sstress_profile sstress_profile_edu;
 extern const struct sstress_profile sstress_profile_rpool;
+extern const struct sstress_profile sstress_profile_platform;
 
 const struct sstress_profile *sstress_profile_find(const char *name);
 void sstress_profiles_show(struct seq_file *m);
@@ -431,7 +432,7 @@ struct sstress_rpool;
 
 int sstress_rpool_init(void);
 void sstress_rpool_exit(void);
-int sstress_rpool_bind(struct sstress_dev *sd);
+int sstress_rpool_bind(struct sstress_dev *sd, bool plain);
 void sstress_rpool_unbind(struct sstress_dev *sd);
 void sstress_rpool_config_show(struct seq_file *m, struct sstress_dev *sd);
 

@@ -8,7 +8,7 @@
 # proves: in_pool bug=12
 # proves: offset bug=11
 # The devicetree is virt's own with a reserved-memory node and two
-# platform devices added (tools/lib/vm.sh, vm_rpool_dtb): sst-rpool, whose
+# platform devices added (tools/lib/vm.sh, vm_devicetree): sst-rpool, whose
 # memory-region is a 1 MiB restricted-dma-pool, and sst-rpool-bad, whose
 # memory-region is a plain no-map reservation. Debian's arm64 kernels have
 # CONFIG_DMA_RESTRICTED_POOL off: tools/build-kernel.sh --arch arm64

@@ -141,9 +141,8 @@ case $arch in
 amd64) ;;
 arm64)
 	# --viommu and the scenarios' viommu= are virt's SMMUv3 there
-	# (vm_viommu_args). Xen on arm64 is a later item of issue 17; KVM
-	# would need an arm64 host.
-	[ $xen = 0 ] || die "--xen is x86 only here (Xen on arm64 is not done yet)"
+	# (vm_viommu_args); --xen boots Xen 4.17 for arm64 (tools/lib/xen.sh).
+	# KVM would need an arm64 host.
 	[ $host = 0 ] || die "--arch arm64 boots QEMU; --host runs this machine's kernel"
 	[ $kvm = 0 ] || die "--arch arm64 runs under TCG only; drop --kvm"
 	[ -n "$kernel" ] || die "--arch arm64 needs --kernel (debian:6.12, or an arm64 Image)" ;;
@@ -228,7 +227,11 @@ else
 			echo "# --kdir $kdir names no ARCH in sst-make-args: building with ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" >&2
 	fi
 	if [ $xen = 1 ]; then
-		xen_need_packages || die "--xen: cannot get Xen's image (xen-hypervisor-4.17-amd64) or QEMU"
+		if [ $arch = arm64 ]; then
+			xen_image_arm64 > /dev/null || die "--xen: cannot get Xen's arm64 image (xen-hypervisor-4.17-arm64)"
+		else
+			xen_need_packages || die "--xen: cannot get Xen's image (xen-hypervisor-4.17-amd64) or QEMU"
+		fi
 		xen_dom0_capable "$kernel" "$kdir" || die "--xen: $kernel cannot boot as Xen PV dom0"
 		# Known findings and reports tell a dom0 run by its name.
 		kver="$kver@xen-dom0"

@@ -589,23 +589,28 @@ vm_boot() {
 	else
 		accel=(-accel tcg -cpu max)
 	fi
-	# "-sst-rpool SIZE" (vm_qemu_meta_args' rpool): virt's own devicetree
-	# for this machine, memory and CPUs, with the restricted pool added,
+	# "-sst-rpool SIZE" (vm_qemu_meta_args' rpool) and "-sst-dts FILE"
+	# (vm_boot_xen on arm64): virt's own devicetree for this machine,
+	# memory and CPUs, with the restricted pool and FILE's nodes added,
 	# kept beside the log as FILE.dts and FILE.dtb.
-	local i
-	for i in "${!extra_args[@]}"; do
-		[ "${extra_args[$i]}" = -sst-rpool ] || continue
-		local rsize=${extra_args[$((i + 1))]:-}
-		unset "extra_args[$i]" "extra_args[$((i + 1))]"
-		extra_args=("${extra_args[@]}")
-		if ! vm_rpool_dtb "$log.dtb" "$rsize" "$qemu_bin" -machine "$machine" \
+	local i rsize=''
+	local -a dts=() rest=()
+	for ((i = 0; i < ${#extra_args[@]}; i++)); do
+		case ${extra_args[$i]} in
+		-sst-rpool) rsize=${extra_args[$((i + 1))]:-}; i=$((i + 1)) ;;
+		-sst-dts) dts+=("${extra_args[$((i + 1))]:-}"); i=$((i + 1)) ;;
+		*) rest+=("${extra_args[$i]}") ;;
+		esac
+	done
+	extra_args=("${rest[@]}")
+	if [ -n "$rsize" ] || [ ${#dts[@]} -gt 0 ]; then
+		if ! vm_devicetree "$log.dtb" "$rsize" "${dts[*]}" "$qemu_bin" -machine "$machine" \
 			"${accel[@]}" -m "$mem" -smp "$smp" "${extra_args[@]}"; then
-			echo "vm_boot: cannot make the restricted-pool devicetree: $(tail -n 1 "$log.dtb.err" 2>/dev/null)" >&2
+			echo "vm_boot: cannot make the devicetree: $(tail -n 1 "$log.dtb.err" 2>/dev/null)" >&2
 			return 4
 		fi
 		extra_args+=(-dtb "$log.dtb")
-		break
-	done
+	fi
 
 	local qrc start=$SECONDS tmp
 	local -a res_args=()
@@ -794,7 +799,7 @@ vm_viommu_append() {
 # carries: QEMU's virtio-mmio is legacy (version 1, 32 feature bits)
 # unless force-legacy=false. rpool (arm64): a restricted DMA pool of SIZE
 # bytes (default 1 MiB) in the devicetree, vm_boot's -sst-rpool (see
-# vm_rpool_dtb).
+# vm_devicetree).
 vm_qemu_meta_args() {
 	local w iommu='' edu='' disk='' rpool=''
 	for w in ${1:-}; do
@@ -819,31 +824,42 @@ vm_qemu_meta_args() {
 	echo "$iommu $edu $disk $rpool" | xargs
 }
 
-# vm_rpool_dtb OUT SIZE QEMU ARGS...: virt's devicetree as QEMU ARGS make
-# it (-machine dumpdtb), with a restricted DMA pool added (field report
-# 004): a reserved-memory node compatible "restricted-dma-pool" of SIZE
+# vm_devicetree OUT RPOOL_SIZE "FRAGMENTS" QEMU ARGS...: virt's devicetree
+# as QEMU ARGS make it (-machine dumpdtb), with, when RPOOL_SIZE is not
+# empty, a restricted DMA pool added (field report 004; see below), and
+# the nodes of each devicetree source fragment named (blank-separated)
+# merged in. OUT.dts is the source; 1 with the reason in OUT.err when QEMU
+# or dtc fails. The pool: a reserved-memory node compatible "restricted-dma-pool" of SIZE
 # bytes (hex or decimal; the kernel places it, 1 MiB aligned), the
 # platform device "swiotlb-stress,restricted-dma" whose memory-region
 # names it (dma-coherent, as virt's virtio-mmio devices are), and a second
 # such device whose memory-region names a plain no-map reservation: the
-# module must refuse that one with the reason. OUT.dts is the source.
-# Returns 1 with the reason in OUT.err when QEMU or dtc fails.
-vm_rpool_dtb() {
-	local out=$1 size=$2 qemu=$3
-	shift 3
+# module must refuse that one with the reason.
+vm_devicetree() {
+	local out=$1 size=$2 frags=$3 qemu=$4 f
+	shift 4
 	rm -f "$out" "$out.dts" "$out.err"
-	if ! [[ $size =~ ^(0x[0-9a-fA-F]+|[1-9][0-9]*)$ ]]; then
+	if [ -n "$size" ] && ! [[ $size =~ ^(0x[0-9a-fA-F]+|[1-9][0-9]*)$ ]]; then
 		echo "rpool: size '$size' is not a number of bytes" > "$out.err"
 		return 1
 	fi
-	size=$(printf '0x%x' "$size")
 	"$qemu" "$@" -machine dumpdtb="$out.base" -nographic -display none \
 		-monitor none -serial none > "$out.err" 2>&1 || return 1
 	dtc -q -I dtb -O dts -o "$out.dts" "$out.base" 2>> "$out.err" || return 1
 	rm -f "$out.base"
-	cat >> "$out.dts" <<EOF
+	for f in $frags; do
+		{ echo; echo "/* $f */"; sed '/^\/dts-v1\/;/d' "$f"; } >> "$out.dts" || return 1
+	done
+	[ -z "$size" ] || vm__rpool_nodes "$(printf '0x%x' "$size")" >> "$out.dts"
+	dtc -q -I dts -O dtb -o "$out" "$out.dts" 2>> "$out.err"
+}
 
-/* swiotlb_stress: restricted DMA pools (tools/lib/vm.sh vm_rpool_dtb). */
+# vm__rpool_nodes SIZE: vm_devicetree's restricted-pool nodes.
+vm__rpool_nodes() {
+	local size=$1
+	cat <<EOF
+
+/* swiotlb_stress: restricted DMA pools (tools/lib/vm.sh vm_devicetree). */
 / {
 	reserved-memory {
 		#address-cells = <2>;
@@ -876,7 +892,6 @@ vm_rpool_dtb() {
 	};
 };
 EOF
-	dtc -q -I dts -O dtb -o "$out" "$out.dts" 2>> "$out.err"
 }
 
 # vm_debian_kernels SPEC [ARCH]: fetches the Debian kernels SPEC names (debian:SPEC,

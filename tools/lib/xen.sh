@@ -112,6 +112,65 @@ xen_elf() {
 	printf '%s\n' "$elf"
 }
 
+# Where QEMU's generic loader puts the arm64 dom0 kernel: 256 MiB into
+# virt's RAM, above Xen (loaded at 0x40200000, then relocated to the top)
+# and the initramfs and devicetree QEMU places from 0x48000000.
+XEN_ARM64_DOM0_ADDR=0x50000000
+
+# xen_image_arm64: Xen 4.17's arm64 image (xen-hypervisor-4.17-arm64, by
+# tools/sst/debian.py's private apt configuration for arm64, never
+# installed): its path, or the reason on stderr.
+xen_image_arm64() {
+	(cd "$SST_TOP/tools" && python3 -m sst.debian xen --arch arm64) | sed -n 's/^xen: //p' | grep .
+}
+
+# xen__boot_arm64: vm_boot_xen on arm64, with its locals. Xen on virt
+# with EL2 (virtualization=on) and GICv3 under TCG, on a Cortex-A57 (what
+# Xen 4.17 is known to run on; -cpu max brings features it does not
+# expect). Xen is QEMU's -kernel and its command line -append; the dom0
+# kernel sits in guest memory by QEMU's generic loader and is named to Xen
+# by a devicetree module node ("multiboot,kernel") with dom0's command line
+# in /chosen's xen,dom0-bootargs; the initramfs is QEMU's -initrd, which
+# Xen takes for dom0's ramdisk (/chosen linux,initrd-start).
+xen__boot_arm64() {
+	local img size frag
+	img=$(xen_image_arm64) || { echo "vm_boot_xen: no Xen image for arm64 (xen-hypervisor-4.17-arm64)" >&2; return 4; }
+	size=$(stat -c %s "$kernel") || return 4
+	XEN_CMDLINE="console=dtuart dtuart=/pl011@9000000 loglvl=all guest_loglvl=all dom0_mem=${dom0_mib}M,max:${dom0_mib}M dom0_max_vcpus=$smp${xen_append:+ $xen_append}"
+	XEN_DOM0_CMDLINE="console=hvc0 earlycon=xen panic=5 loglevel=7 printk.time=1${append:+ $append}"
+	frag=$log.xen.dtsi
+	cat > "$frag" <<EOF
+/ {
+	chosen {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		xen,dom0-bootargs = "$XEN_DOM0_CMDLINE";
+
+		sst-dom0-kernel {
+			compatible = "multiboot,kernel", "multiboot,module";
+			reg = <0x0 $XEN_ARM64_DOM0_ADDR 0x0 $(printf '0x%x' "$size")>;
+		};
+	};
+
+	/*
+	 * A devicetree device for the module's platform profile: dom0 gives
+	 * it xen-swiotlb's DMA ops (of_dma_configure), which no device of the
+	 * module's own bus gets on arm64.
+	 */
+	sst-dma {
+		compatible = "swiotlb-stress,dma";
+		dma-coherent;
+	};
+};
+EOF
+	local VM_PANIC_RE="$VM_PANIC_RE|$XEN_PANIC_RE"
+	local VM_RESULTS_CHANNEL=0
+	vm_boot --kernel "$img" --initrd "$initrd" \
+		--append "$XEN_CMDLINE" --mem "${mem_mib}M" --smp "$smp" \
+		--timeout "$timeout" --log "$log" \
+		--extra "-machine virtualization=on,gic-version=3 -cpu cortex-a57 -device loader,file=$kernel,addr=$XEN_ARM64_DOM0_ADDR,force-raw=on -sst-dts $frag${extra:+ $extra}"
+}
+
 # xen_dom0_capable IMAGE [KDIR]: returns 0 when IMAGE was built with
 # CONFIG_XEN_PV and CONFIG_XEN_DOM0 (Debian's kernels are), by its config:
 # KDIR/.config, else /boot/config-<version> for /boot/vmlinuz-<version>.
@@ -129,6 +188,14 @@ xen_dom0_capable() {
 	if [ -z "$cfg" ]; then
 		echo "cannot tell whether $img boots as Xen dom0: no kernel config (give its build tree)" >&2
 		return 1
+	fi
+	# arm64 has no PV: dom0 is a guest with CONFIG_XEN.
+	if grep -q '^CONFIG_ARM64=y' "$cfg"; then
+		if ! grep -q '^CONFIG_XEN=y' "$cfg" || ! grep -q '^CONFIG_XEN_DOM0=y' "$cfg"; then
+			echo "$img cannot boot as Xen dom0: $cfg lacks CONFIG_XEN=y or CONFIG_XEN_DOM0=y" >&2
+			return 1
+		fi
+		return 0
 	fi
 	if ! grep -q '^CONFIG_XEN_PV=y' "$cfg" || ! grep -q '^CONFIG_XEN_DOM0=y' "$cfg"; then
 		echo "$img cannot boot as Xen PV dom0: $cfg lacks CONFIG_XEN_PV=y or CONFIG_XEN_DOM0=y" >&2
@@ -210,6 +277,10 @@ vm_boot_xen() {
 	if [ "$dom0_mib" -lt 512 ] || [ "$dom0_mib" -gt $((mem_mib - 256)) ]; then
 		echo "vm_boot_xen: dom0 memory ${dom0_mib}M does not fit a ${mem_mib}M machine (needs 512M..$((mem_mib - 256))M)" >&2
 		return 4
+	fi
+	if [ "${VM_ARCH:-amd64}" = arm64 ]; then
+		xen__boot_arm64
+		return
 	fi
 	elf=$(xen_elf) || return 4
 

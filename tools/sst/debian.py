@@ -606,29 +606,40 @@ class Fetcher:
 
     def busybox(self):
         """busybox-static of the architecture, unpacked in the cache: its path."""
-        rows = [r for r in parse_madison(self.apt.madison(["busybox-static"]))
+        return self.unpacked("busybox-static", "busybox", "bin/busybox")
+
+    def xen(self):
+        """Xen 4.17's image for the architecture (xen-hypervisor-4.17-ARCH,
+        never installed), unpacked in the cache: its path."""
+        return self.unpacked("xen-hypervisor-4.17-" + self.arch, "xen",
+                             "boot/xen-4.17-" + self.arch)
+
+    def unpacked(self, pkg, name, rel):
+        """The newest Debian 12 PKG of the architecture unpacked under the
+        cache's ARCH/NAME: the path of its file REL."""
+        rows = [r for r in parse_madison(self.apt.madison([pkg]))
                 if r[2] in HOST_SUITES]
         if not rows:
-            raise Error("no busybox-static for %s in Debian 12's suites" % self.arch)
+            raise Error("no %s for %s in Debian 12's suites" % (pkg, self.arch))
         ver = max(rows, key=lambda r: vkey(r[1]))[1]
-        base = os.path.join(self.cache, self.arch, "busybox")
+        base = os.path.join(self.cache, self.arch, name)
         final = os.path.join(base, ver.replace(":", "_").replace("~", "_"))
-        bb = os.path.join(final, "bin", "busybox")
-        if not os.path.exists(bb):
+        path = os.path.join(final, rel)
+        if not os.path.exists(path):
             os.makedirs(base, exist_ok=True)
             tmp = tempfile.mkdtemp(prefix=".part-", dir=base)
             try:
                 dl = os.path.join(tmp, "debs")
                 os.makedirs(dl)
-                unpack(self._download(["busybox-static"], ver, dl), os.path.join(tmp, "root"), self.run)
-                if not os.path.exists(os.path.join(tmp, "root", "bin", "busybox")):
-                    raise Error("busybox-static %s has no /bin/busybox" % ver)
+                unpack(self._download([pkg], ver, dl), os.path.join(tmp, "root"), self.run)
+                if not os.path.exists(os.path.join(tmp, "root", rel)):
+                    raise Error("%s %s has no /%s" % (pkg, ver, rel))
                 if os.path.exists(final):
                     shutil.rmtree(final)
                 os.rename(os.path.join(tmp, "root"), final)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-        return bb
+        return path
 
     def _compiler(self, hdr, k, tmp):
         """(CC, None) for the gcc the kernel wants, or (None, why not)."""
@@ -795,23 +806,24 @@ def source_tree(image, cache=None):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="debian-kernel",
                                  description="Fetch Debian kernels for swiotlb_stress.")
-    ap.add_argument("cmd", choices=("resolve", "fetch", "source", "busybox"),
+    ap.add_argument("cmd", choices=("resolve", "fetch", "source", "busybox", "xen"),
                     help="source: print 'source: PATH', a clean linux-source "
                     "tree or tarball of the kernel's version; busybox: print "
-                    "'busybox: PATH', busybox-static of --arch (no SPEC)")
+                    "'busybox: PATH', busybox-static of --arch (no SPEC); xen: "
+                    "print 'xen: PATH', Xen 4.17's image for --arch (no SPEC)")
     ap.add_argument("spec", nargs="?")
     ap.add_argument("--cache", default=os.environ.get("SST_CACHE", "/var/tmp/swiotlb_stress"))
     ap.add_argument("--arch", default=ARCH,
                     help="the kernel's architecture: amd64 (default) or %s" % " ".join(CROSS))
     ap.add_argument("--refresh", action="store_true", help="update the package lists now")
     a = ap.parse_intermixed_args(argv)
-    if a.cmd == "busybox":
+    if a.cmd in ("busybox", "xen"):
         try:
             f = Fetcher(a.cache, refresh=a.refresh, arch=a.arch)
             f.rows()
-            print("busybox: " + f.busybox())
+            print("%s: %s" % (a.cmd, f.busybox() if a.cmd == "busybox" else f.xen()))
         except Error as e:
-            print("debian: busybox-static (%s): %s" % (a.arch, e), file=sys.stderr)
+            print("debian: %s (%s): %s" % (a.cmd, a.arch, e), file=sys.stderr)
             return 3
         return 0
     if not a.spec:
