@@ -40,7 +40,8 @@ unless --quick, one swiotlb=force boot of Debian's other lines
 (\$SST_BOOT_LINES, default 5.10.262 7.2.13) and two boots of Debian's
 arm64 6.12 under qemu-system-aarch64 (\$SST_ARM64_SCENARIOS), and restricted DMA
 pools on arm64 6.12 and 6.1 built from linux-source (fr004-restricted-pool,
-proven with tools/prove-checks.sh --arch arm64); the selftests through the
+proven with tools/prove-checks.sh --arch arm64) and one Xen dom0 boot on
+arm64 (fr002-no-pool); the selftests through the
 kernel's kselftest runner, and, unless --quick, tools/harden.sh --quick
 (debug kernels: fuzz, teardown, soak, lockdown) and tools/prove-checks.sh
 for 6.1 and 6.12: every check seen failing on a kernel with the bug (built
@@ -500,6 +501,23 @@ arm64_check() {
 	checks_results arm64 "debian:6.12: default scenarios" "$d"
 }
 [ $quick = 1 ] || arm64_check
+
+# Xen dom0 on arm64 (issue 17, field report 002): fr002-no-pool with
+# Debian's arm64 6.12 as dom0 of Xen 4.17 for arm64 (run.sh --arch arm64
+# --xen): a fake device and a devicetree device on xen-swiotlb, no pool,
+# mappings that need one refused cleanly. One boot, about 2.5 minutes here.
+arm64_xen_check() {
+	local d=$out/arm64-xen-6.12
+	echo "# arm64 Xen dom0: debian:6.12: fr002-no-pool"
+	if ! command -v aarch64-linux-gnu-gcc > /dev/null || ! command -v dtc > /dev/null; then
+		result skip "arm64 Xen dom0" "no aarch64-linux-gnu-gcc or dtc ($SST_PKGS_ARM64 could not be installed)"
+		return
+	fi
+	bash "$SST_TOP/tools/run.sh" --arch arm64 --xen --kernel debian:6.12 --out "$d" \
+		--timeout "$timeout" fr002-no-pool > "$d.log" 2>&1 || true
+	checks_results xen "arm64 debian:6.12 dom0: fr002-no-pool" "$d"
+}
+[ $quick = 1 ] || arm64_xen_check
 
 # Restricted DMA pools on arm64 (issue 17, field report 004). Debian's
 # arm64 kernels have CONFIG_DMA_RESTRICTED_POOL off, so 6.12 and 6.1 are

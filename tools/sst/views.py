@@ -22,7 +22,8 @@ def kernel_line(run):
     if run.host:
         k += " (running kernel, --host)"
     if run.xen:
-        k += " (Xen PV dom0 under Xen 4.17)"
+        # arm64 has no PV: its dom0 is a hardware-virtualized guest.
+        k += " (Xen %sdom0 under Xen 4.17)" % ("" if "arm64" in run.kver else "PV ")
     return k
 
 
