@@ -94,6 +94,19 @@ static inline phys_addr_t sstress_swiotlb_pool_start(struct device *dev)
 }
 
 /*
+ * The function a device's DMA ops map through, to name them in reports:
+ * map_page, or map_phys where the kernel has replaced it (7.x).
+ */
+static inline const void *sstress_dma_ops_map_fn(const struct dma_map_ops *ops)
+{
+#ifdef SSTRESS_HAVE_DMA_OPS_MAP_PHYS
+	return ops->map_phys;
+#else
+	return ops->map_page;
+#endif
+}
+
+/*
  * True when dma_alloc_coherent() is served from the device's bounce pool
  * (swiotlb_alloc(): a restricted DMA pool).
  */

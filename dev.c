@@ -455,7 +455,7 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 		   "xen-machine (xen-swiotlb)" : "dma-direct");
 	/* Whose map_page the DMA API calls: none for dma-direct. */
 	if (get_dma_ops(dev))
-		seq_printf(m, "dma_ops: %ps\n", get_dma_ops(dev)->map_page);
+		seq_printf(m, "dma_ops: %ps\n", sstress_dma_ops_map_fn(get_dma_ops(dev)));
 	else
 		seq_puts(m, "dma_ops: dma-direct\n");
 	if (xen_top)

@@ -106,7 +106,8 @@ static int sstress_rpool_probe(struct platform_device *pdev)
 		rp->broken = sstress_rpool_inspect(rp);
 	if (rp->plain)
 		dev_info(&pdev->dev, "platform device, DMA ops %ps\n",
-			 get_dma_ops(&pdev->dev) ? get_dma_ops(&pdev->dev)->map_page : NULL);
+			 get_dma_ops(&pdev->dev) ?
+			 sstress_dma_ops_map_fn(get_dma_ops(&pdev->dev)) : NULL);
 	else if (rp->broken)
 		dev_warn(&pdev->dev, "restricted pool unusable: %s\n", rp->broken);
 	else

@@ -23,7 +23,7 @@ if ! grep -qs 'swiotlb-stress,dma' /sys/firmware/devicetree/base/sst-dma/compati
 	return 0
 fi
 scn_device xp0 "profile=platform" || return 0
-scn_expect_key xp0 config dma_ops 'xen_swiotlb_map_page*' "the device's DMA ops are xen-swiotlb's"
+scn_expect_key xp0 config dma_ops 'xen_swiotlb_map_*' "the device's DMA ops are xen-swiotlb's"
 scn_storm xp0 "op=map_single threads=$(sst_ncpus) iterations=64 size_min=512 size_max=65536 place=high dir=all"
 st=$(sst_dev_file xp0 stats)
 if [ "$(sst_key "$(sst_dev_file xp0 config)" swiotlb_nslabs)" = 0 ]; then

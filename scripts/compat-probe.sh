@@ -49,4 +49,6 @@ has SSTRESS_HAVE_STRUCT_SIZE_T linux/overflow.h 'define[[:space:]]+struct_size_t
 has SSTRESS_HAVE_PLATFORM_REMOVE_VOID linux/platform_device.h 'void \(\*remove\)\(struct platform_device \*\);'
 # is_swiotlb_for_alloc(): a pool that serves dma_alloc_coherent() (5.16+).
 has SSTRESS_HAVE_IS_SWIOTLB_FOR_ALLOC linux/swiotlb.h 'bool is_swiotlb_for_alloc\('
+# dma_map_ops maps through map_phys (7.x), not map_page.
+has SSTRESS_HAVE_DMA_OPS_MAP_PHYS linux/dma-map-ops.h 'dma_addr_t \(\*map_phys\)\('
 echo
