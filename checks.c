@@ -388,6 +388,8 @@ void sstress_count_map_error(const struct sstress_ctx *c, size_t size,
 		      SSTRESS_ERR_ALIGN : SSTRESS_ERR_TOO_LARGE;
 	else if (bounce && !sstress_dev_has_pool(sd))
 		err = SSTRESS_ERR_NO_POOL;
+	else if (bounce && !sstress_dev_pool_fits(sd, size))
+		err = SSTRESS_ERR_POOL_TOO_SMALL;
 	else if (bounce && (pool_busy || sstress_swiotlb_used(dev) > 0))
 		err = SSTRESS_ERR_POOL_FULL;
 	else if (bounce)
@@ -496,6 +498,12 @@ static const char *const sstress_coherent_why[2] = {
 	"every dma_alloc_coherent() was aligned to the smallest page order >= its size",
 };
 
+/* The data check's pass for dma_alloc_coherent(): from a pool or not. */
+static const char * const sstress_coherent_data_why[] = {
+	"data intact both ways in coherent memory (one buffer both sides see: nothing to bounce)",
+	"data intact both ways in coherent memory from the device's own pool (swiotlb_alloc())",
+};
+
 /*
  * One verdict per check. A check passes only when it had a subject: e.g.
  * offsets are never reported kept when nothing bounced.
@@ -563,6 +571,8 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 		case SSTRESS_CHECK_MAX_MAPPING:
 			if (spec->op != SSTRESS_OP_MAX_SIZE)
 				skip = "not asked for (op=max_size)";
+			else if (!sstress_dev_pool_fits(sd, dma_max_mapping_size(sd->dma_dev)))
+				skip = "pool smaller than dma_max_mapping_size() (see pool_note)";
 			else if (!tot->checked[ck])
 				skip = "dma_max_mapping_size() unbounded: nothing bounces";
 			break;
@@ -605,6 +615,11 @@ void sstress_checks_report(struct seq_file *m, struct sstress_dev *sd,
 			skip = "verify=0: map and unmap timed only, data not checked";
 		if (skip) {
 			sstress_verdict(m, ck, SSTRESS_SKIP, skip);
+		} else if (ck == SSTRESS_CHECK_DATA && coherent) {
+			/* Coherent memory never bounces; a restricted pool serves it. */
+			i = sstress_swiotlb_for_alloc(sd->dma_dev);
+			sstress_verdict(m, ck, SSTRESS_PASS, sstress_coherent_data_why[i]);
+			passed = true;
 		} else if (ck == SSTRESS_CHECK_DATA && !tot->bounced) {
 			sstress_verdict(m, ck, SSTRESS_PASS,
 					"data intact both ways; nothing bounced, so SWIOTLB was not exercised");

@@ -116,6 +116,20 @@ bool sstress_dev_has_pool(struct sstress_dev *sd)
 }
 
 /*
+ * Whether a bounce of @size could ever fit the device's pool: not when it
+ * is larger than the whole pool, which a devicetree may make a restricted
+ * pool (swiotlb_max_mapping_size() does not look at the pool's size). A
+ * pool that grows on demand fits what dma_max_mapping_size() allows.
+ */
+bool sstress_dev_pool_fits(struct sstress_dev *sd, size_t size)
+{
+	struct device *dev = sd->dma_dev;
+
+	return sstress_swiotlb_can_grow(dev) ||
+	       size <= (size_t)sstress_swiotlb_nslabs(dev) << IO_TLB_SHIFT;
+}
+
+/*
  * The memory a device reaches at @dma: behind an IOMMU, what the domain's
  * page table maps the IOVA to (dma_to_phys() would be meaningless there);
  * without one, dma_to_phys(), or under Xen PV the m2p translation
@@ -476,6 +490,9 @@ void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd)
 
 		if (end)
 			seq_printf(m, "pool_range: %pa-%pa\n", &start, &end);
+		if (!sstress_dev_pool_fits(sd, dma_max_mapping_size(dev)))
+			seq_printf(m, "pool_note: the pool's %zu bytes are less than dma_max_mapping_size(): a larger bounce fails (map_errors_pool_too_small)\n",
+				   (size_t)nslabs << IO_TLB_SHIFT);
 	}
 	seq_printf(m, "swiotlb_force_bounce: %d\n", forced);
 	seq_printf(m, "bounces: %s\n", bounce);

@@ -84,6 +84,9 @@ static const char *sstress_rpool_inspect(struct sstress_rpool *rp)
 	strscpy(rp->pool, rmem->name, sizeof(rp->pool));
 	rp->base = rmem->base;
 	rp->size = rmem->size;
+	/* rmem_swiotlb_device_init() makes it a pool of no slots. */
+	if (rmem->size < IO_TLB_SIZE)
+		return "restricted pool smaller than one IO TLB slot: no slots";
 	if (!sstress_swiotlb_pool_end(dev) ||
 	    sstress_swiotlb_pool_start(dev) != rmem->base ||
 	    sstress_swiotlb_pool_end(dev) != rmem->base + rmem->size - 1)
@@ -113,6 +116,9 @@ static int sstress_rpool_probe(struct platform_device *pdev)
 	else
 		dev_info(&pdev->dev, "restricted pool %s at %pa, %pa bytes\n",
 			 rp->pool, &rp->base, &rp->size);
+	if (!rp->plain && !rp->broken && rp->size < dma_max_mapping_size(&pdev->dev))
+		dev_warn(&pdev->dev, "restricted pool smaller than dma_max_mapping_size() %zu: larger bounces fail\n",
+			 dma_max_mapping_size(&pdev->dev));
 	platform_set_drvdata(pdev, rp);
 	mutex_lock(&sstress_rpool_lock);
 	list_add_tail(&rp->node, &sstress_rpools);
@@ -139,8 +145,7 @@ sstress_platform_remove_fn(sstress_rpool_remove)
 
 int sstress_rpool_bind(struct sstress_dev *sd, bool plain)
 {
-	struct sstress_rpool *rp, *found = NULL;
-	const char *broken = NULL;
+	struct sstress_rpool *rp, *found = NULL, *broken = NULL;
 	struct device *dev;
 
 	mutex_lock(&sstress_rpool_lock);
@@ -151,15 +156,17 @@ int sstress_rpool_bind(struct sstress_dev *sd, bool plain)
 			found = rp;
 			break;
 		}
-		broken = rp->broken;
+		/* The first unusable one is the one to name. */
+		if (!broken)
+			broken = rp;
 	}
 	if (found)
 		found->owner = sd;
 	mutex_unlock(&sstress_rpool_lock);
 	if (!found) {
 		if (broken)
-			sstress_reject("new_device: restricted-pool device unusable: %s",
-				       broken);
+			sstress_reject("new_device: restricted-pool device %s unusable: %s",
+				       dev_name(&broken->pdev->dev), broken->broken);
 		else if (plain)
 			sstress_reject("new_device: no free devicetree platform device%s",
 				       SSTRESS_DMA_HINT);

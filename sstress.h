@@ -241,6 +241,7 @@ enum sstress_err {
 	SSTRESS_ERR_NO_POOL,		/* needs bouncing, no bounce pool */
 	SSTRESS_ERR_POOL_FULL,		/* needs bouncing, pool in use */
 	SSTRESS_ERR_IDLE_POOL,		/* needs bouncing, pool idle: refused */
+	SSTRESS_ERR_POOL_TOO_SMALL,	/* larger than the whole pool */
 	SSTRESS_ERR_ALIGN,		/* min_align_mask leaves no room */
 	SSTRESS_ERR_UNEXPECTED,		/* nothing explains it */
 	/* alloc_coherent: no free memory in reach, as the API allows */
@@ -514,6 +515,7 @@ int sstress_dev_destroy(const char *name);
 void sstress_dev_config_show(struct seq_file *m, struct sstress_dev *sd);
 bool sstress_dev_is_bounce_forced(struct sstress_dev *sd);
 bool sstress_dev_has_pool(struct sstress_dev *sd);
+bool sstress_dev_pool_fits(struct sstress_dev *sd, size_t size);
 u64 sstress_dev_reach(struct sstress_dev *sd);
 phys_addr_t sstress_dev_phys(struct sstress_dev *sd, dma_addr_t dma);
 const char *sstress_dev_iommu_name(struct sstress_dev *sd);

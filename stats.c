@@ -30,6 +30,7 @@ const char *const sstress_err_names[SSTRESS_NR_ERRS] = {
 	[SSTRESS_ERR_NO_POOL] = "no_pool",
 	[SSTRESS_ERR_POOL_FULL] = "pool_full",
 	[SSTRESS_ERR_IDLE_POOL] = "idle_pool",
+	[SSTRESS_ERR_POOL_TOO_SMALL] = "pool_too_small",
 	[SSTRESS_ERR_ALIGN] = "align",
 	[SSTRESS_ERR_UNEXPECTED] = "unexpected",
 	[SSTRESS_ERR_NO_MEMORY] = "no_memory",

@@ -640,6 +640,7 @@ static void sstress_iter_stream(struct sstress_thread *t, u64 iter)
 	}
 	/* A failed max_size map on an idle pool is that check's failure. */
 	if (spec->op == SSTRESS_OP_MAX_SIZE && !t->xfers[0].mapped &&
+	    sstress_dev_pool_fits(c.sd, t->xfers[0].segs[0].len) &&
 	    (sstress_dev_is_bounce_forced(c.sd) ||
 	     sstress_bus_beyond(c.sd->dma_dev, t->xfers[0].segs[0].phys,
 				t->xfers[0].segs[0].len, sstress_dev_reach(c.sd)))) {

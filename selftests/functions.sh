@@ -134,17 +134,19 @@ sst_ncpus() { grep -c '^processor' /proc/cpuinfo; }
 
 # The kernel's own bounce pool counters (/sys/kernel/debug/swiotlb/):
 # io_tlb_nslabs and io_tlb_used in 6.1, plus io_tlb_used_hiwater in 6.12.
-sst_pool() { cat "$SST_DEBUGFS/swiotlb/io_tlb_$1" 2>/dev/null; }
+# DIR: the pool's debugfs directory under $SST_DEBUGFS, swiotlb (the
+# default pool) unless given; a restricted pool's is swiotlb/<node name>.
+sst_pool() { cat "$SST_DEBUGFS/${2:-swiotlb}/io_tlb_$1" 2>/dev/null; }
 
-# sst_pool_settle BASELINE: waits up to 2 s for the pool's use to come back
-# to BASELINE (frees by other users may lag); prints the last value seen.
+# sst_pool_settle BASELINE [DIR]: waits up to 2 s for the pool's use to come
+# back to BASELINE (frees by other users may lag); prints the last value seen.
 sst_pool_settle() {
 	n=0
-	while [ "$(sst_pool used)" != "$1" ] && [ $n -lt 20 ]; do
+	while [ "$(sst_pool used "$2")" != "$1" ] && [ $n -lt 20 ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done
-	sst_pool used
+	sst_pool used "$2"
 }
 
 # sst_run_storm DEV SPEC [TIMEOUT_S]: runs a storm to its end; prints the

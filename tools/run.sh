@@ -153,9 +153,9 @@ export VM_ARCH=$arch
 # What an image is, from its boot header: an x86 bzImage has "HdrS" at
 # 0x202, an arm64 Image "ARMd" at 0x38.
 image_arch() {
-	if [ "$(dd if="$1" bs=1 skip=$((0x202)) count=4 2>/dev/null)" = HdrS ]; then
+	if [ "$(dd if="$1" bs=1 skip=$((0x202)) count=4 2>/dev/null | tr -d "\0")" = HdrS ]; then
 		echo amd64
-	elif [ "$(dd if="$1" bs=1 skip=$((0x38)) count=4 2>/dev/null)" = ARMd ]; then
+	elif [ "$(dd if="$1" bs=1 skip=$((0x38)) count=4 2>/dev/null | tr -d "\0")" = ARMd ]; then
 		echo arm64
 	else
 		echo unknown

@@ -460,6 +460,25 @@ checks_results() {
 	done < <(tr '\t' '\037' < "$d/checks.tsv")
 }
 
+# proofs_results LABEL DIR: one result per row of tools/prove-checks.sh's
+# DIR/table.txt (proven: pass; anything else: fail with the row's why).
+proofs_results() {
+	local label=$1 pd=$2 check scn without with res rest name
+	if [ ! -s "$pd/table.txt" ]; then
+		result fail "proofs $label" "no table; see $pd.log"
+		return
+	fi
+	while read -r check scn without with res rest; do
+		[ -n "$check" ] || continue
+		name="proof $label: $check fails on a kernel with the bug ($with), passes without ($without) [$scn]"
+		if [ "$res" = proven ]; then
+			result pass "$name"
+		else
+			result fail "$name" "$rest"
+		fi
+	done < "$pd/table.txt"
+}
+
 lines_check() {
 	local v d
 	for v in $SST_BOOT_LINES; do
@@ -528,7 +547,7 @@ arm64_xen_check() {
 # alignment failing on the 6.12 bug-switches kernel (bits 12 and 11) and
 # passing on the unpatched one: one more build, three boots of 20 s.
 arm64_rpool_check() {
-	local v d build k kd pd check scn without with res rest
+	local v d build k kd pd
 	if ! command -v aarch64-linux-gnu-gcc > /dev/null || ! command -v dtc > /dev/null; then
 		result skip "arm64 restricted pools" "no aarch64-linux-gnu-gcc or dtc ($SST_PKGS_ARM64 could not be installed)"
 		return
@@ -544,26 +563,15 @@ arm64_rpool_check() {
 		k=$(sed -n 's/^kernel: //p' <<< "$build")
 		kd=$(sed -n 's/^kdir: //p' <<< "$build")
 		bash "$SST_TOP/tools/run.sh" --arch arm64 --kernel "$k" --kdir "$kd" --out "$d" \
-			--timeout "$timeout" fr004-restricted-pool > "$d.log" 2>&1 || true
-		checks_results rpool "arm64 $v: fr004-restricted-pool" "$d"
+			--timeout "$timeout" fr004-restricted-pool rpool-too-small rpool-no-slot \
+			> "$d.log" 2>&1 || true
+		checks_results rpool "arm64 $v: fr004-restricted-pool rpool-too-small rpool-no-slot" "$d"
 	done
 	pd=$out/prove-arm64-6.12
 	echo "# proofs: arm64 6.12 (tools/prove-checks.sh --arch arm64 --version 6.12)"
 	bash "$SST_TOP/tools/prove-checks.sh" --arch arm64 --version 6.12 --out "$pd" \
 		> "$pd.log" 2>&1 || true
-	if [ ! -s "$pd/table.txt" ]; then
-		result fail "proofs arm64 6.12" "no table; see $pd.log"
-		return
-	fi
-	while read -r check scn without with res rest; do
-		[ -n "$check" ] || continue
-		name="proof arm64 6.12: $check fails on a kernel with the bug ($with), passes without ($without) [$scn]"
-		if [ "$res" = proven ]; then
-			result pass "$name"
-		else
-			result fail "$name" "$rest"
-		fi
-	done < "$pd/table.txt"
+	proofs_results "arm64 6.12" "$pd"
 }
 [ $quick = 1 ] || arm64_rpool_check
 
@@ -648,19 +656,7 @@ if [ $quick = 0 ]; then
 			while IFS=$'\t' read -r _ name why; do
 				result skip "$name" "$why"
 			done < "$pd.skips"
-			if [ ! -s "$pd/table.txt" ]; then
-				result fail "proofs $v ($set)" "no table; see $pd.log"
-				continue
-			fi
-			while read -r check scn without with res rest; do
-				[ -n "$check" ] || continue
-				name="proof $v: $check fails on a kernel with the bug ($with), passes without ($without) [$scn]"
-				if [ "$res" = proven ]; then
-					result pass "$name"
-				else
-					result fail "$name" "$rest"
-				fi
-			done < "$pd/table.txt"
+			proofs_results "$v" "$pd"
 		done
 	done
 fi

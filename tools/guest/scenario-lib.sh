@@ -40,14 +40,35 @@ scn_storm() {
 	scn_storms "${3:-600}" "$1" "$2"
 }
 
+# scn_pool_dir NAME: the debugfs directory (under $SST_DEBUGFS) of the pool
+# NAME bounces through: a restricted pool keeps its own counters, in
+# swiotlb/<its reserved-memory node's name> (rmem_swiotlb_device_init()).
+scn_pool_dir() {
+	cfg=$(sst_dev_file "$1" config)
+	case $(sst_key "$cfg" pool) in
+	restricted*) echo "swiotlb/$(sst_key "$cfg" rpool_node)" ;;
+	*) echo swiotlb ;;
+	esac
+}
+
 # scn_storms TIMEOUT_S NAME SPEC [NAME SPEC]...: storms on several devices
 # at once (one run per device), then the same reports as scn_storm for
-# each; the pool check is made once all of them ended.
+# each; the pool check is made once all of them ended, once per pool they
+# bounce through (named after the first device using it).
 scn_storms() {
 	tmo=$1
 	shift
-	base=$(sst_pool used)
-	[ -z "$(sst_pool used_hiwater)" ] || echo 0 > "$SST_DEBUGFS/swiotlb/io_tlb_used_hiwater"
+	# pools: "DIR,DEVICE,BASELINE" words ("-" for no baseline).
+	pools='' odd=1
+	for a in "$@"; do
+		[ $odd = 1 ] || { odd=1; continue; }
+		odd=0
+		dir=$(scn_pool_dir "$a")
+		case " $pools" in *" $dir,"*) continue ;; esac
+		b=$(sst_pool used "$dir")
+		pools="$pools $dir,$a,${b:--}"
+		[ -z "$(sst_pool used_hiwater "$dir")" ] || echo 0 > "$SST_DEBUGFS/$dir/io_tlb_used_hiwater"
+	done
 	started=
 	while [ $# -ge 2 ]; do
 		# Names the storm, so a guest that dies in it can be told by it.
@@ -79,20 +100,28 @@ scn_storms() {
 		done
 	done
 	[ -z "$hung" ] || return 1
-	# shellcheck disable=SC2086 # one word per device
-	set -- $started
-	scn_pool_check "$1" "$base"
+	for p in $pools; do
+		dir=${p%%,*} b=${p##*,}
+		dev=${p#"$dir",} dev=${dev%,"$b"}
+		[ "$b" != - ] || b=
+		scn_pool_check "$dev" "$b" "$dir"
+	done
 }
 
-# scn_pool_check NAME BASELINE: the pool's use is back to BASELINE.
+# scn_pool_check NAME BASELINE [DIR]: the use of the pool whose counters are
+# in DIR (scn_pool_dir; the default pool's if not given) is back to BASELINE.
 scn_pool_check() {
 	if [ -z "$2" ]; then
-		scn_result "$1.pool" skip "the kernel exposes no /sys/kernel/debug/swiotlb/io_tlb_used"
+		scn_result "$1.pool" skip "the kernel exposes no /sys/kernel/debug/${3:-swiotlb}/io_tlb_used"
 		return
 	fi
-	after=$(sst_pool_settle "$2")
-	peak=$(sst_pool used_hiwater)
-	info="pool of $(sst_pool nslabs) slots, in use $2 before and $after after the storm${peak:+, peak $peak}"
+	after=$(sst_pool_settle "$2" "$3")
+	peak=$(sst_pool used_hiwater "$3")
+	case ${3:-swiotlb} in
+	swiotlb) what=pool ;;
+	*) what="restricted pool ${3#swiotlb/}" ;;
+	esac
+	info="$what of $(sst_pool nslabs "$3") slots, in use $2 before and $after after the storm${peak:+, peak $peak}"
 	if [ "$after" = "$2" ]; then
 		scn_result "$1.pool" pass "$info"
 	else

@@ -273,7 +273,8 @@ class Findings:
         klass = check.rsplit(".", 1)[-1]
         if klass == "map_errors_no_pool":
             klass = "no_pool"
-        elif klass in ("map_errors_pool_full", "map_errors_unexpected"):
+        elif klass in ("map_errors_pool_full", "map_errors_pool_too_small",
+                       "map_errors_unexpected"):
             klass = "errors"
         elif klass in ("dma_mask_bits", "required_mask_bits"):
             klass = "mask"

@@ -1,0 +1,19 @@
+# purpose: bad input (issue 17): a restricted DMA pool smaller than one IO TLB slot (1 KiB): the kernel sets it up with no slots (rmem_swiotlb_device_init() does not check), so a device bound to it must never map; new_device refuses it with the reason; no oops
+# append: swiotlb=force
+# mem: 2G
+# qemu: rpool=0x400
+# arch: arm64
+if ! dmesg | grep -q 'created restricted DMA pool'; then
+	scn_result rp0.create skip "the kernel set up no restricted DMA pool: CONFIG_DMA_RESTRICTED_POOL is off (Debian's arm64 kernels; tools/build-kernel.sh --arch arm64 --config restricted-pool), or no '# qemu: rpool' devicetree"
+	return 0
+fi
+if sst_new_device rp0 "profile=rpool" 2>/dev/null; then
+	scn_result rp0.refused fail "a device whose restricted pool holds no slot was accepted"
+	sst_del_device rp0
+else
+	why=$(dmesg | grep 'rejected: new_device' | tail -n 1 | sed 's/.*rejected: //')
+	case $why in
+	*"sst-rpool unusable: restricted pool smaller than one IO TLB slot"*) scn_result rp0.refused pass "$why" ;;
+	*) scn_result rp0.refused fail "refused for another reason: $why" ;;
+	esac
+fi
