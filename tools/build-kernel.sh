@@ -429,6 +429,11 @@ for f in "${FRAGMENT_FILES[@]}"; do
 done
 # uname -r tells which build booted: e.g. 6.1.192-sst-qemu-offset-loss.
 localver=-sst-${NAME#"$VERSION"-}
+# The kernel refuses a release string over 64 characters: keep the name's
+# head and make the rest a hash of it, so it still tells builds apart.
+if [ ${#localver} -gt 48 ]; then
+	localver=${localver:0:39}-$(printf '%s' "$NAME" | md5sum | cut -c1-8)
+fi
 printf 'CONFIG_LOCALVERSION="%s"\n# CONFIG_LOCALVERSION_AUTO is not set\n' "$localver" >"$FRAG_DIR/99-localversion.config"
 MERGE+=("$FRAG_DIR/99-localversion.config")
 

@@ -548,7 +548,9 @@ arm64_xen_check() {
 # arm64 kernels have CONFIG_DMA_RESTRICTED_POOL off, so 6.12 and 6.1 are
 # built from linux-source (tools/build-kernel.sh --arch arm64 --config
 # restricted-pool: about 2.5 minutes each here) and fr004-restricted-pool
-# boots on both (6.1: the finding 6.1-restricted-pool-coherent-align);
+# with the small-pool scenarios (rpool-too-small, rpool-no-slot,
+# rpool-segment-tail) boot on both (6.1: the findings
+# 6.1-restricted-pool-coherent-align and 6.1-restricted-pool-tail-overflow);
 # then tools/prove-checks.sh --arch arm64 shows in_pool and the coherent
 # alignment failing on the 6.12 bug-switches kernel (bits 12 and 11) and
 # passing on the unpatched one: one more build, three boots of 20 s.
@@ -569,9 +571,9 @@ arm64_rpool_check() {
 		k=$(sed -n 's/^kernel: //p' <<< "$build")
 		kd=$(sed -n 's/^kdir: //p' <<< "$build")
 		bash "$SST_TOP/tools/run.sh" --arch arm64 --kernel "$k" --kdir "$kd" --out "$d" \
-			--timeout "$timeout" fr004-restricted-pool rpool-too-small rpool-no-slot \
+			--timeout "$timeout" fr004-restricted-pool rpool-too-small rpool-no-slot rpool-segment-tail \
 			> "$d.log" 2>&1 || true
-		checks_results rpool "arm64 $v: fr004-restricted-pool rpool-too-small rpool-no-slot" "$d"
+		checks_results rpool "arm64 $v: fr004-restricted-pool rpool-too-small rpool-no-slot rpool-segment-tail" "$d"
 	done
 	pd=$out/prove-arm64-6.12
 	echo "# proofs: arm64 6.12 (tools/prove-checks.sh --arch arm64 --version 6.12)"
