@@ -20,3 +20,5 @@ scn_storm rp0 "op=map_single threads=1 live=1 iterations=1 size=2048 offset=0 di
 scn_storm rp0 "op=map_single threads=1 live=16 iterations=1 size=4000 offset=0 dir=to" 60 &&
 # Every slot, one each: unmapping frees slot 31, the pool's last.
 scn_storm rp0 "op=map_single threads=1 live=32 iterations=1 size=2048 offset=0 dir=to" 60
+# The pool's one device is free again for the next scenario of this boot.
+sst_del_device rp0

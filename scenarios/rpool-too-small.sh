@@ -19,3 +19,5 @@ scn_expect_key rp0 stats map_errors_idle_pool 0 "none counted as a slot-search f
 # A map of dma_max_mapping_size(): the max_mapping check has no subject here.
 scn_storm rp0 "op=max_size threads=1 iterations=4" 60
 scn_expect_key rp0 stats check_max_mapping_reason "*smaller than dma_max_mapping_size()*" "max_mapping skipped with the reason"
+# The pool's one device is free again for the next scenario of this boot.
+sst_del_device rp0

@@ -289,6 +289,9 @@ done
 # from QEMU's start to the first storm.
 : > "$out/boots.tsv"
 : > "$out/boots.txt"
+# The initramfs is this run's: one left in a reused --out by an earlier run
+# holds that run's module and scenarios.
+rm -f "$out/initramfs.cpio.gz"
 
 # What boot N boots: the run's initramfs ($out/initramfs.cpio.gz: busybox,
 # the module, the selftests and tools/guest, built once) with the boot's
