@@ -27,6 +27,7 @@
 #include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
 #include <linux/iommu.h>
+#include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/dma-mapping.h>
 #include <linux/swiotlb.h>
@@ -376,6 +377,11 @@ static int fn##_cb(struct platform_device *pdev)		\
 	fn(pdev);						\
 	return 0;						\
 }
+#endif
+
+/* PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX in 6.8, the old name removed later. */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX PCI_IRQ_LEGACY
 #endif
 
 #endif /* _SSTRESS_COMPAT_H */

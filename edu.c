@@ -19,8 +19,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/iommu.h>
 #include <linux/ktime.h>
@@ -36,6 +38,8 @@
 
 /* Registers in BAR 0, as QEMU's hw/misc source defines them. */
 #define SSTRESS_EDU_REG_ID	0x00	/* 0xRRrr00ed: version, 0xed */
+#define SSTRESS_EDU_REG_IRQ_STATUS	0x24
+#define SSTRESS_EDU_REG_IRQ_ACK		0x64
 #define SSTRESS_EDU_REG_DMA_SRC	0x80
 #define SSTRESS_EDU_REG_DMA_DST	0x88
 #define SSTRESS_EDU_REG_DMA_CNT	0x90
@@ -43,6 +47,7 @@
 #define SSTRESS_EDU_REGS_LEN	0xa0
 #define SSTRESS_EDU_CMD_RUN	BIT(0)	/* start; reads 1 while busy */
 #define SSTRESS_EDU_CMD_TO_RAM	BIT(1)	/* device buffer -> guest memory */
+#define SSTRESS_EDU_CMD_IRQ	BIT(2)	/* interrupt when done */
 
 /* The device's buffer as a DMA source or destination. */
 #define SSTRESS_EDU_BUF		0x40000
@@ -66,6 +71,15 @@ struct sstress_edu {
 	 * transfer at a time, whichever storm thread asks.
 	 */
 	struct mutex engine_lock;
+	/*
+	 * The engine's completion interrupt, if one could be had (MSI, else
+	 * INTx): a transfer takes QEMU's 100 ms timer, which the waiting CPU
+	 * then sleeps through instead of polling (0 when it polls). The
+	 * handler only acknowledges and completes @dma_done, which is
+	 * re-armed under engine_lock before each transfer.
+	 */
+	int irq;
+	struct completion dma_done;
 	/* Coherent: the CPU's end of every transfer. */
 	u8 *stage;
 	dma_addr_t stage_dma;
@@ -129,6 +143,35 @@ static bool sstress_edu_wait_idle(struct sstress_edu *edu, unsigned int ms)
 }
 
 /*
+ * Waits up to @ms for the transfer just started to end: asleep until its
+ * interrupt when the engine has one, then (or else) by polling; the busy
+ * bit has the last word either way.
+ */
+static bool sstress_edu_wait_done(struct sstress_edu *edu, unsigned int ms)
+{
+	u64 t0 = ktime_get_ns();
+	u64 waited_ms;
+
+	if (edu->irq)
+		wait_for_completion_timeout(&edu->dma_done, msecs_to_jiffies(ms));
+	waited_ms = div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC);
+	return sstress_edu_wait_idle(edu, waited_ms < ms ? ms - waited_ms : 0);
+}
+
+static irqreturn_t sstress_edu_irq(int irq, void *data)
+{
+	struct sstress_edu *edu = data;
+	u32 status = readl(edu->regs + SSTRESS_EDU_REG_IRQ_STATUS);
+
+	/* INTx may be shared. */
+	if (!status)
+		return IRQ_NONE;
+	writel(status, edu->regs + SSTRESS_EDU_REG_IRQ_ACK);
+	complete(&edu->dma_done);
+	return IRQ_HANDLED;
+}
+
+/*
  * One transfer of @len bytes between DMA address @ram and offset 0 of the
  * device's buffer, @to_ram giving the direction. Returns 0, or -EIO with
  * the reason logged and the engine retired.
@@ -147,11 +190,13 @@ static int sstress_edu_dma(struct sstress_edu *edu, dma_addr_t ram, u32 len,
 	writeq(to_ram ? SSTRESS_EDU_BUF : ram, edu->regs + SSTRESS_EDU_REG_DMA_SRC);
 	writeq(to_ram ? ram : SSTRESS_EDU_BUF, edu->regs + SSTRESS_EDU_REG_DMA_DST);
 	writeq(len, edu->regs + SSTRESS_EDU_REG_DMA_CNT);
+	reinit_completion(&edu->dma_done);
 	t0 = ktime_get_ns();
 	/* writeq() orders the CPU's stores to @stage before the start. */
-	writeq(SSTRESS_EDU_CMD_RUN | (to_ram ? SSTRESS_EDU_CMD_TO_RAM : 0),
+	writeq(SSTRESS_EDU_CMD_RUN | (to_ram ? SSTRESS_EDU_CMD_TO_RAM : 0) |
+	       (edu->irq ? SSTRESS_EDU_CMD_IRQ : 0),
 	       edu->regs + SSTRESS_EDU_REG_DMA_CMD);
-	if (!sstress_edu_wait_idle(edu, READ_ONCE(sstress_edu_timeout_ms))) {
+	if (!sstress_edu_wait_done(edu, READ_ONCE(sstress_edu_timeout_ms))) {
 		edu->broken = "a DMA did not complete within edu_timeout_ms";
 		edu->timed_out = true;
 		dev_err(&edu->pdev->dev, "DMA %s %pad len %u not done after %u ms: engine retired until unbind\n",
@@ -439,6 +484,7 @@ static int sstress_edu_probe(struct pci_dev *pdev, const struct pci_device_id *i
 		return -ENOMEM;
 	edu->pdev = pdev;
 	mutex_init(&edu->engine_lock);
+	init_completion(&edu->dma_done);
 	INIT_LIST_HEAD(&edu->node);
 	strscpy(edu->bdf, pci_name(pdev), sizeof(edu->bdf));
 
@@ -471,12 +517,22 @@ static int sstress_edu_probe(struct pci_dev *pdev, const struct pci_device_id *i
 		ret = -ENOMEM;
 		goto err_free;
 	}
+	/* Without an interrupt the engine is polled: slower, as correct. */
+	if (pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX) == 1) {
+		if (!request_irq(pci_irq_vector(pdev, 0), sstress_edu_irq,
+				 IRQF_SHARED, KBUILD_MODNAME, edu))
+			edu->irq = pci_irq_vector(pdev, 0);
+		else
+			pci_free_irq_vectors(pdev);
+	}
 	/* A failed self-test keeps the device, to say why at new_device. */
 	why = sstress_edu_selftest(edu);
-	dev_info(&pdev->dev, "edu %#x: staging buffer at %pad, iommu domain %s, untrusted %d: %s\n",
+	dev_info(&pdev->dev, "edu %#x: staging buffer at %pad, iommu domain %s, untrusted %d, %s: %s\n",
 		 readl(edu->regs + SSTRESS_EDU_REG_ID), &edu->stage_dma,
 		 iommu_get_domain_for_dev(&pdev->dev) ? "yes" : "none",
-		 pdev->untrusted, why ? why : "self-test passed");
+		 pdev->untrusted,
+		 !edu->irq ? "polled" : pdev->msi_enabled ? "MSI" : "INTx",
+		 why ? why : "self-test passed");
 	pci_set_drvdata(pdev, edu);
 	mutex_lock(&sstress_edu_lock);
 	list_add_tail(&edu->node, &sstress_edus);
@@ -505,6 +561,11 @@ static void sstress_edu_remove(struct pci_dev *pdev)
 	if (!sstress_edu_wait_idle(edu, SSTRESS_EDU_GRACE_MS))
 		dev_err(&pdev->dev, "DMA engine still busy at remove\n");
 	mutex_unlock(&edu->engine_lock);
+	/* An interrupt still due is handled, or masked, before the line goes. */
+	if (edu->irq) {
+		free_irq(edu->irq, edu);
+		pci_free_irq_vectors(pdev);
+	}
 	dma_free_coherent(&pdev->dev, SSTRESS_EDU_BUF_SIZE, edu->stage,
 			  edu->stage_dma);
 	pci_clear_master(pdev);

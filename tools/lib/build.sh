@@ -33,7 +33,7 @@ sst_build_module() {
 	# An arm64 guest's tree that does not say how to cross-build.
 	[ "${VM_ARCH:-amd64}" != arm64 ] || [[ " ${margs[*]} " == *" ARCH="* ]] ||
 		margs+=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
-	if ! make -C "$out/src" KDIR="$kdir" W=1 "${margs[@]}" > "$out/build.log" 2>&1; then
+	if ! make -j"$(nproc)" -C "$out/src" KDIR="$kdir" W=1 "${margs[@]}" > "$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
 		echo "module build failed against $kdir (log: $out/build.log)" >&2
 		return 1
