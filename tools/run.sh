@@ -433,19 +433,17 @@ record_boot() { # N SECONDS TIMEOUT MEM APPEND QEMU SCENARIOS
 			"$3" "$4" "$5" "$6" "$7" "$VM_WATCHDOG" "$VM_FIRST_STORM" >> "$out/boots.tsv"
 	) 9> "$out/boots.lock"
 }
-declare -A running_mib=() boot_of_pid=() running_units=()
+declare -A running_mib=() boot_of_pid=() running_units=() light=()
 used_mib=0
 # CPU shares: --jobs N is N boots' worth of CPU, two units each. A boot
 # whose scenarios drive QEMU's edu device waits on its 100 ms DMA timer
-# most of its time (measured: about half a host CPU over its wall time,
-# the engine's completion interrupt letting the guest idle): one unit, so
-# two of them run in one boot's share. --jobs 1 stays one boot at a time.
+# most of its time once its kernel is up (measured: about half a host CPU
+# over its wall time, the engine's completion interrupt letting the guest
+# idle): from its first storm on it holds one unit, so two of those run in
+# one boot's share. --jobs 1 stays one boot at a time.
 used_units=0
 cap_units=$(( jobs * 2 ))
 [ "$jobs" -gt 1 ] || cap_units=1
-boot_units() { # QEMU ARGS
-	if [ "$jobs" -gt 1 ] && [[ " $1 " == *" -device edu"* ]]; then echo 1; else echo 2; fi
-}
 # Stopped (^C, SIGTERM): each running boot's vm_boot stops its QEMU on
 # SIGTERM (background jobs ignore SIGINT), then this run ends.
 stop_boots() {
@@ -456,14 +454,34 @@ stop_boots() {
 }
 trap stop_boots INT TERM HUP
 # Waits for one running boot to end, and says so.
+# reap: returns once a boot ended (its memory and share are free again) or
+# an edu boot reached its first storm (its share halves); looks twice a
+# second (a sleep child bounds wait -n).
 reap() {
-	local pid=
-	wait -n -p pid || true
-	[ -n "$pid" ] || return 0
+	local pid= p tick
+	while :; do
+		for p in "${!light[@]}"; do
+			[ "${light[$p]}" = 1 ] || continue
+			grep -qs '^first_storm' "$out/console-${boot_of_pid[$p]}.log.marks" || continue
+			light[$p]=0
+			running_units[$p]=1
+			used_units=$(( used_units - 1 ))
+			return 0
+		done
+		sleep 0.5 &
+		tick=$!
+		pid=
+		wait -n -p pid || true
+		if [ -n "$pid" ] && [ "$pid" != "$tick" ]; then
+			kill "$tick" 2> /dev/null || true
+			wait "$tick" 2> /dev/null || true
+			break
+		fi
+	done
 	used_mib=$(( used_mib - ${running_mib[$pid]} ))
 	used_units=$(( used_units - ${running_units[$pid]} ))
 	progress end "${boot_of_pid[$pid]}"
-	unset "running_mib[$pid]" "boot_of_pid[$pid]" "running_units[$pid]"
+	unset "running_mib[$pid]" "boot_of_pid[$pid]" "running_units[$pid]" "light[$pid]"
 }
 n=0
 boots_t0=$SECONDS
@@ -490,7 +508,7 @@ for key in "${order[@]}"; do
 	{ echo "SST_MODE=scenarios"; echo "SST_SCENARIOS=\"${groups[$key]# }\""; } > "$envf"
 	stage_group "$n" "$envf"
 	need=$(boot_mib "$key")
-	units=$(boot_units "$bootqemu")
+	units=2
 	[ "$units" -le "$cap_units" ] || units=$cap_units
 	while [ ${#running_mib[@]} -gt 0 ] &&
 	      { [ $(( used_units + units )) -gt "$cap_units" ] || [ $(( used_mib + need )) -gt "$mem_budget" ]; }; do
@@ -512,6 +530,8 @@ for key in "${order[@]}"; do
 	) &
 	running_mib[$!]=$need
 	running_units[$!]=$units
+	light[$!]=0
+	[ "$jobs" -le 1 ] || [[ " $bootqemu " != *" -device edu"* ]] || light[$!]=1
 	boot_of_pid[$!]=$n
 	used_mib=$(( used_mib + need ))
 	used_units=$(( used_units + units ))
