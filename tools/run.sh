@@ -418,6 +418,20 @@ elif [ "$jobs" -gt "$fit" ]; then
 fi
 export SST_JOBS=$jobs
 
+# Boots at once start longest first (the LPT rule): by each boot's wall
+# seconds the last time a run on this host had the same scenarios
+# ($SST_CACHE/boot-seconds.tsv, any kernel: a matrix's first kernel orders
+# the rest), a boot never seen first, as it may be long; otherwise in
+# scenario order. Only the start order changes, never a boot's content.
+boot_hist=${SST_CACHE:-/var/tmp/swiotlb_stress}/boot-seconds.tsv
+if [ "$jobs" -gt 1 ] && [ -r "$boot_hist" ]; then
+	mapfile -t order < <(
+		for key in "${order[@]}"; do
+			printf '%s\t%s\n' "$(awk -F'\t' -v k="${groups[$key]# }" \
+				'$1 == k { v = $2 } END { print v == "" ? 999999 : v }' "$boot_hist")" "$key"
+		done | sort -s -t$'\t' -k1,1nr | cut -f2-)
+fi
+
 # A progress line on stderr as each boot starts and ends (stdout stays
 # the results): boot N of M, its scenarios, elapsed, an estimate of the rest.
 progress() { # start|end N [SCENARIO...]
@@ -542,6 +556,12 @@ while [ ${#running_mib[@]} -gt 0 ]; do
 done
 trap - INT TERM HUP
 sort -s -t$'\t' -k1,1n "$out/boots.tsv" -o "$out/boots.tsv"
+# This run's boot times for the next run's order (above): scenarios, seconds.
+if [ $host = 0 ] && mkdir -p "$(dirname "$boot_hist")" 2> /dev/null; then
+	{ cat "$boot_hist" 2> /dev/null; awk -F'\t' '{ print $8 "\t" $3 }' "$out/boots.tsv"; } |
+		awk -F'\t' '{ v[$1] = $2 } END { for (k in v) print k "\t" v[k] }' > "$boot_hist.$$" &&
+		mv "$boot_hist.$$" "$boot_hist"
+fi
 sort -s -t' ' -k2,2n "$out/boots.txt" -o "$out/boots.txt"
 rm -f "$out/boots.lock"
 
