@@ -3,7 +3,10 @@
 # mem: 2G
 # qemu: rpool=0x10000
 # arch: arm64
-# A device without min_align_mask, so the slots each bounce takes are its
+# boot: alone
+# Alone in its boot: the slot counts it tests are the fresh pool's, which
+# another scenario's bounces would already have rewritten. A device
+# without min_align_mask, so the slots each bounce takes are its
 # size's alone. The storms are sequential on one thread: the pool's next
 # search index carries from one to the next.
 if ! dmesg | grep -q 'created restricted DMA pool'; then
