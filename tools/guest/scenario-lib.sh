@@ -129,6 +129,22 @@ scn_pool_check() {
 	fi
 }
 
+# scn_expect_refused NAME NEW_DEVICE_ARGS PATTERN WHAT: new_device must
+# refuse NAME (WHAT says what it is), with a reason in the module's
+# "rejected:" line that matches PATTERN (a shell pattern).
+scn_expect_refused() {
+	if sst_new_device "$1" "$2" 2>/dev/null; then
+		scn_result "$1.refused" fail "$4 was accepted"
+		sst_del_device "$1"
+		return
+	fi
+	why=$(dmesg | grep 'rejected: new_device' | tail -n 1 | sed 's/.*rejected: //')
+	case $why in
+	$3) scn_result "$1.refused" pass "$why" ;;
+	*) scn_result "$1.refused" fail "refused for another reason: $why" ;;
+	esac
+}
+
 # scn_expect_key NAME FILE KEY PATTERN WHY: a scenario-level expectation on
 # a report value (a shell pattern), reported as its own check.
 scn_expect_key() {
