@@ -233,9 +233,9 @@ ensure_default_tarball() {
 	fi
 	if [[ $(id -u) -eq 0 && -f /etc/debian_version ]] && command -v apt-get >/dev/null; then
 		log "$DEFAULT_TARBALL missing, installing Debian package $pkg"
-		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y "$pkg" >&2; then
-			DEBIAN_FRONTEND=noninteractive apt-get update >&2 || true
-			DEBIAN_FRONTEND=noninteractive apt-get install -y "$pkg" >&2 ||
+		if ! DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=600 -y "$pkg" >&2; then
+			DEBIAN_FRONTEND=noninteractive apt-get update -o DPkg::Lock::Timeout=600 >&2 || true
+			DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=600 -y "$pkg" >&2 ||
 				die "could not install $pkg"
 		fi
 		[[ -f $DEFAULT_TARBALL ]] || die "$pkg installed but $DEFAULT_TARBALL still missing"

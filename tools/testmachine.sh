@@ -10,7 +10,9 @@
 # compare with the QEMU mode (python3 -m sst verdict QEMU_DIR GUEST_DIR).
 #
 #   tools/testmachine.sh prepare
-#       WORK/root: a copy of BASE (a Debian 12 debootstrap) with, from the
+#       WORK/root: a copy of BASE (a Debian 12 debootstrap: made here with
+#       debootstrap --variant=minbase from the host's Debian mirror when BASE
+#       is not there yet) with, from the
 #       archive (chroot apt-get), linux-image-KVER, linux-headers-KVER,
 #       dkms, gcc, libc6-dev, make, python3, ...; the package built by
 #       tools/dkms-deb.sh in /root (not installed: the guest does that), the
@@ -24,24 +26,60 @@
 #       package installed: the guest's apt then finds it installed) instead.
 #
 # Environment: TM_WORK (default /var/tmp/testmachine), TM_BASE (default
-# /var/tmp/fresh12, only read), TM_KVER (default 6.12.117+deb12-amd64),
+# WORK/base; a Debian 12 root file system, only read once it exists), TM_KVER (default 6.12.117+deb12-amd64),
 # TM_KEEP_HEADERS (1: keep BASE's other kernels' headers), TM_TIMEOUT (per boot, default 3600 s), TM_IMG_SIZE (default 6G).
-# Needs root, debootstrap's tree, qemu-system-x86, e2fsprogs, dpkg-dev,
-# debhelper, dh-dkms. Exit: 0 ok, 1 the guest's run failed, 3 bad usage.
+# Needs root, the Debian archive (the host's apt sources), qemu-system-x86,
+# e2fsprogs, dpkg-dev, debhelper, dh-dkms; debootstrap is installed when the
+# base must be made. Exit: 0 ok, 1 the guest's run failed, 3 bad usage.
 set -euo pipefail
 
 SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 W=${TM_WORK:-/var/tmp/testmachine}
-BASE=${TM_BASE:-/var/tmp/fresh12}
+BASE=${TM_BASE:-$W/base}
 KVER=${TM_KVER:-6.12.117+deb12-amd64}
 R=$W/root
 
 die() { echo "testmachine.sh: $*" >&2; exit 3; }
 [ "$(id -u)" = 0 ] || die "needs root (chroot, apt in the chroot)"
 
+# The host's Debian mirror: the first "deb" source's URI (deb822 or the
+# one-line format), so the base comes from wherever this host's apt does.
+host_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' "$f"
+	done | head -n 1 | grep . ||
+		awk '$1 == "deb" && $2 !~ /security/ { print $2; exit }' \
+			/etc/apt/sources.list 2>/dev/null | grep . ||
+		echo http://deb.debian.org/debian
+}
+
+# The base: a minbase bookworm, made once (about 40 MB from the archive).
+make_base() {
+	[ -d "$BASE/etc/apt" ] && return 0
+	[ ! -e "$BASE" ] || [ -z "$(ls -A "$BASE")" ] ||
+		die "$BASE exists and is not a Debian root file system (move it away, or set TM_BASE)"
+	vm_need_packages debootstrap || die "cannot install debootstrap"
+	local mirror
+	mirror=$(host_mirror)
+	echo "# base: debootstrap --variant=minbase bookworm $BASE $mirror"
+	rm -rf "$BASE.tmp"
+	debootstrap --variant=minbase bookworm "$BASE.tmp" "$mirror" > "$W/base.log" 2>&1 ||
+		die "debootstrap failed: $(tail -n 1 "$W/base.log"); see $W/base.log"
+	mv "$BASE.tmp" "$BASE"
+}
+
 prepare() {
 	mkdir -p "$W"
+	# shellcheck source=tools/lib/vm.sh
+	. "$SST_TOP/tools/lib/vm.sh"
+	# The package is built here (tools/dkms-deb.sh); the image is made
+	# and booted by boot.
+	vm_need_packages dpkg-dev debhelper dh-dkms e2fsprogs qemu-system-x86 ||
+		die "cannot install dpkg-dev debhelper dh-dkms e2fsprogs qemu-system-x86"
 	if [ ! -d "$R" ]; then
+		make_base
 		[ -d "$BASE/etc/apt" ] || die "$BASE is not a Debian root file system"
 		cp -a "$BASE" "$R"
 	fi

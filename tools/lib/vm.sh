@@ -101,14 +101,17 @@ vm_need_packages() {
 	echo "# installing Debian packages: ${missing[*]}" >&2
 	out=$(mktemp) || return 1
 	rc=0
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" \
+	# Another apt (a second tool of ours, unattended-upgrades) may hold
+	# dpkg's lock: wait for it rather than fail.
+	local -a lock=(-o DPkg::Lock::Timeout=600)
+	DEBIAN_FRONTEND=noninteractive apt-get install "${lock[@]}" -y -q "${missing[@]}" \
 		> "$out" 2>&1 || rc=$?
 	cat "$out" >&2
 	if [ $rc != 0 ] && grep -qE 'Unable to locate package|has no installation candidate|Failed to fetch|404 +Not Found' "$out"; then
 		echo "# apt-get install failed for lack of package lists: apt-get update" >&2
 		rc=0
-		{ apt-get update -q &&
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >&2 ||
+		{ apt-get update "${lock[@]}" -q &&
+			DEBIAN_FRONTEND=noninteractive apt-get install "${lock[@]}" -y -q "${missing[@]}"; } >&2 ||
 			rc=$?
 	fi
 	rm -f "$out"

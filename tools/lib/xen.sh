@@ -59,7 +59,7 @@ xen_image_gz() {
 	echo "# fetching $XEN_PKG (not installing it)" >&2
 	if ! (cd "$dir" && apt-get download -q "$XEN_PKG" >&2) &&
 		! { echo "# apt-get download failed: apt-get update" >&2 &&
-			apt-get update -q >&2 &&
+			apt-get update -o DPkg::Lock::Timeout=600 -q >&2 &&
 			(cd "$dir" && apt-get download -q "$XEN_PKG" >&2); }; then
 		rm -rf "$dir"
 		echo "cannot fetch $XEN_PKG" >&2
