@@ -67,6 +67,8 @@ make_base() {
 	rm -rf "$BASE.tmp"
 	debootstrap --variant=minbase bookworm "$BASE.tmp" "$mirror" > "$W/base.log" 2>&1 ||
 		die "debootstrap failed: $(tail -n 1 "$W/base.log"); see $W/base.log"
+	# An empty BASE would take the new tree inside it.
+	[ ! -d "$BASE" ] || rmdir "$BASE"
 	mv "$BASE.tmp" "$BASE"
 }
 
