@@ -127,13 +127,14 @@ done
 out=${out:-$SST_TOP/results/matrix-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 echo "# matrix results: $out"
+: > "$out/kernel-seconds.tsv"
 
 dirs=() names=() worst=0
 for i in "${!kernels[@]}"; do
 	k=${kernels[$i]}
 	d=$out/k$((i + 1))
 	echo "# kernel $((i + 1)): $k"
-	rc=0
+	rc=0 start=$SECONDS
 	# All of run.sh's output goes to its log; its progress lines (stderr)
 	# also to ours.
 	: > "$d.log"
@@ -153,6 +154,10 @@ for i in "${!kernels[@]}"; do
 	fi
 	dirs+=("$d")
 	names+=("$(run_kernel_name "$d")")
+	# What each kernel's column cost: kernel number, release, seconds, boots.
+	printf '%d\t%s\t%d\t%d\n' $((i + 1)) "${names[-1]}" $((SECONDS - start)) \
+		"$( (wc -l < "$d/boots.tsv") 2>/dev/null || echo 0)" >> "$out/kernel-seconds.tsv"
+	echo "#   kernel $((i + 1)): $((SECONDS - start)) s"
 done
 
 # The scenarios as run (the default set when none were named).

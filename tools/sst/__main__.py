@@ -17,9 +17,9 @@
         the progress line of boot N of M (sst/progress.py)
   lava jobs|collect ...
         LAVA jobs for a run's boots, and their results back (sst/lava.py)
-  matrix OUT RUN_DIR... | verdict BEFORE AFTER | matrix-cells OUT
+  matrix OUT RUN_DIR... | verdict BEFORE AFTER | matrix-cells OUT | farm RUN_DIR...
         the scenario x kernel matrix and the backport verdict of finished
-        runs (sst/matrix.py)
+        runs, and what a farm would take for their boots (sst/matrix.py)
 """
 
 import argparse
@@ -91,7 +91,7 @@ def main(argv=None):
         return progress.main(argv[1:])
     if argv[:1] == ["ksrc"]:
         return cmd_ksrc(argv[1:])
-    if argv[:1] and argv[0] in ("matrix", "verdict", "matrix-cells"):
+    if argv[:1] and argv[0] in ("matrix", "verdict", "matrix-cells", "farm"):
         from . import matrix
         return matrix.main(argv[0], argv[1:])
     if argv[:1] == ["lava"]:

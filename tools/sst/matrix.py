@@ -17,6 +17,11 @@ which sst.views writes from the run's model).
         kernel, scenario, verdict, known findings (space-separated), the
         first reason; '-' for an empty field, since bash's read joins
         empty tab-separated fields (what tools/test.sh reads)
+  python3 -m sst farm [--workers N]... RUN_DIR...
+        what a farm of N workers, one job per boot, would take for the
+        boots of finished runs (their boots.tsv seconds; runs of --jobs 1,
+        where no boot shared the host): each boot to the least loaded
+        worker, longest first
 
 tools/matrix.sh boots the kernels (tools/run.sh per kernel) and calls this.
 """
@@ -376,8 +381,84 @@ def cmd_cells(argv):
     return 0
 
 
+def farm_makespan(seconds, workers):
+    """Seconds until the last of these boots ends on a farm of WORKERS
+    workers, each boot given, longest first, to the worker that is free
+    first (LPT: within 4/3 of the best schedule; a farm's scheduler takes
+    jobs in submission order, so this is what submitting longest first
+    gets)."""
+    if workers < 1:
+        raise BadInput("a farm has at least one worker (got %d)" % workers)
+    lanes = [0.0] * min(workers, max(len(seconds), 1))
+    for s in sorted(seconds, reverse=True):
+        i = lanes.index(min(lanes))
+        lanes[i] += s
+    return max(lanes)
+
+
+def farm_boots(run_dir):
+    """[(seconds, verdict, label)] of a finished run's boots.tsv."""
+    from .model import boots_tsv
+    try:
+        rows = boots_tsv(run_dir)
+    except OSError as e:
+        raise BadInput("%s: no boots.tsv (%s)" % (run_dir, e.strerror or e))
+    if not rows:
+        raise BadInput("%s: boots.tsv lists no boot" % run_dir)
+    name = os.path.basename(os.path.normpath(run_dir))
+    try:
+        with open(os.path.join(run_dir, "report.txt"), encoding="utf-8",
+                  errors="replace") as f:
+            for line in f:
+                if line.startswith("kernel: "):
+                    name = line.split()[1]
+                    break
+    except OSError:
+        pass
+    out = []
+    for r in rows:
+        try:
+            secs = float(r["elapsed"])
+        except ValueError:
+            raise BadInput("%s: boot %s has no seconds (%r): boots.tsv is truncated "
+                           "or older than its seconds column" % (run_dir, r["n"], r["elapsed"]))
+        out.append((secs, r["verdict"], "%s boot %s" % (name, r["n"])))
+    return out
+
+
+class _Parser(argparse.ArgumentParser):
+    """One line on bad usage, as BadInput, not argparse's usage and exit."""
+
+    def error(self, message):
+        raise BadInput("%s (usage: %s [--workers N]... RUN_DIR...)" % (message, self.prog))
+
+
+def cmd_farm(argv):
+    p = _Parser(prog="sst farm")
+    p.add_argument("--workers", type=int, action="append", default=[])
+    p.add_argument("runs", nargs="+")
+    a = p.parse_args(argv)
+    boots = [b for d in a.runs for b in farm_boots(d)]
+    secs = [b[0] for b in boots]
+    total, longest = sum(secs), max(boots)
+    workers = sorted(set(a.workers)) or sorted(
+        {n for n in (1, 2, 4, 8, 16, 32, 64) if n < len(boots)} | {len(boots)})
+    o = ["farm: %d boots of %d run(s), %.0f s of boots in all, the longest %.0f s (%s)"
+         % (len(boots), len(a.runs), total, longest[0], longest[2])]
+    stopped = [b for b in boots if b[1] != "ok"]
+    if stopped:
+        o.append("note: %d boot(s) did not end by themselves (%s): their seconds are the "
+                 "time until they were stopped" % (len(stopped), ", ".join(
+                     "%s %s" % (b[2], b[1]) for b in stopped)))
+    for n in workers:
+        o.append("workers %d: %.0f s" % (n, farm_makespan(secs, n)))
+    sys.stdout.write("\n".join(o) + "\n")
+    return 0
+
+
 def main(cmd, argv):
-    fn = {"matrix": cmd_matrix, "verdict": cmd_verdict, "matrix-cells": cmd_cells}[cmd]
+    fn = {"matrix": cmd_matrix, "verdict": cmd_verdict, "matrix-cells": cmd_cells,
+          "farm": cmd_farm}[cmd]
     try:
         return fn(argv)
     except BadInput as e:

@@ -147,3 +147,65 @@ class Recorded(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+RUNS = os.path.join(DATA, "..", "runs")
+
+
+class Farm(unittest.TestCase):
+    def run_farm(self, *argv):
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            rc = matrix.main("farm", list(argv))
+        return rc, out.getvalue(), err.getvalue()
+
+    def test_longest_first_to_the_first_free_worker(self):
+        self.assertEqual(matrix.farm_makespan([5, 5, 4, 4, 3, 3], 2), 12)
+        self.assertEqual(matrix.farm_makespan([7, 1, 1, 1], 2), 7)
+        self.assertEqual(matrix.farm_makespan([7, 1, 1, 1], 1), 10)
+        # More workers than boots: the longest boot.
+        self.assertEqual(matrix.farm_makespan([7, 1, 1, 1], 64), 7)
+        with self.assertRaises(matrix.BadInput):
+            matrix.farm_makespan([1], 0)
+
+    def test_recorded_runs(self):
+        rc, out, err = self.run_farm(os.path.join(RUNS, "612-fr001-mask-high"),
+                                     os.path.join(RUNS, "612-channel"),
+                                     os.path.join(RUNS, "61-partial-sync"))
+        self.assertEqual((rc, err), (0, ""))
+        self.assertEqual(out.splitlines(), [
+            "farm: 4 boots of 3 run(s), 70 s of boots in all, the longest 21 s "
+            "(61-partial-sync boot 1)",
+            "workers 1: 70 s", "workers 2: 36 s", "workers 4: 21 s"])
+
+    def test_chosen_workers_and_a_stopped_boot(self):
+        rc, out, _ = self.run_farm("--workers", "3", "--workers", "1",
+                                   os.path.join(RUNS, "61-panic-channel"),
+                                   os.path.join(RUNS, "612-fr001-mask-high"))
+        self.assertEqual(rc, 0)
+        lines = out.splitlines()
+        self.assertIn("1 boot(s) did not end by themselves (61-panic-channel boot 1 panic)",
+                      lines[1])
+        self.assertEqual(lines[2:], ["workers 1: 52 s", "workers 3: 19 s"])
+
+    def test_bad_input(self):
+        for argv, says in (([os.path.join(RUNS, "61-hang")], "has no seconds"),
+                           (["/nonexistent"], "no boots.tsv"),
+                           (["--workers", "0", os.path.join(RUNS, "61-partial-sync")],
+                            "at least one worker"),
+                           ([], "usage")):
+            rc, out, err = self.run_farm(*argv)
+            self.assertEqual((rc, out), (3, ""), argv)
+            self.assertIn(says, err, argv)
+            self.assertEqual(len(err.splitlines()), 1, err)
+
+    def test_boots_named_by_the_run_kernel(self):
+        tmp = tempfile.mkdtemp(prefix="sst-farm-")
+        self.addCleanup(shutil.rmtree, tmp)
+        run = os.path.join(tmp, "k1")
+        shutil.copytree(os.path.join(RUNS, "61-partial-sync"), run)
+        with open(os.path.join(run, "report.txt"), "w", encoding="utf-8") as f:
+            f.write("kernel: 6.1.0-57-amd64 (x86_64)\n")
+        rc, out, _ = self.run_farm(run)
+        self.assertEqual(rc, 0)
+        self.assertIn("the longest 21 s (6.1.0-57-amd64 boot 1)", out)
