@@ -81,15 +81,18 @@ EOS
 	chmod +x "$dir/guest-main.sh" "$dir/tools/guest/"*.sh
 }
 
-# The Debian packages the runners need, by what they do.
-SST_PKGS_BUILD="make gcc libc6-dev"
+# The Debian packages the runners need, by what they do. pahole: a kernel
+# with CONFIG_DEBUG_INFO_BTF_MODULES (Debian's 6.12 and 7.2) runs it on
+# every module it builds; Debian's linux-kbuild depends on it, but the
+# headers tools/sst/debian.py unpacks come without their dependencies.
+SST_PKGS_BUILD="make gcc libc6-dev pahole"
 SST_PKGS_VM="qemu-system-x86 busybox-static cpio"
 # A debian: kernel whose headers cannot be used here (sid's gcc-16, a
 # point release Debian 12 does not serve) gets a tree prepared from its
 # linux-source: make olddefconfig modules_prepare (tools/sst/debian.py
 # TREE_NEEDS; vm_debian_kernels in vm.sh has the same default for the
 # scripts that do not source this file).
-SST_PKGS_TREE="flex bison bc libelf-dev libssl-dev xz-utils"
+SST_PKGS_TREE="flex bison bc libelf-dev libssl-dev xz-utils pahole"
 # --arch arm64: QEMU's virt machine, the cross compiler of Debian 12's
 # arm64 kernels (gcc-12) and the arm64 libc for the static selftests
 # (busybox-static for arm64 is fetched by tools/sst/debian.py).

@@ -906,7 +906,7 @@ vm_debian_kernels() {
 	local spec=${1#debian:} arch=${2:-amd64} out
 	if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
 		# shellcheck disable=SC2086 # a list
-		vm_need_packages ${SST_PKGS_TREE:-flex bison bc libelf-dev libssl-dev xz-utils} >&2 || return 3
+		vm_need_packages ${SST_PKGS_TREE:-flex bison bc libelf-dev libssl-dev xz-utils pahole} >&2 || return 3
 	fi
 	out=$(cd "$SST_TOP/tools" && python3 -m sst.debian fetch --arch "$arch" "$spec") || return 3
 	awk '/^version: / { v = $2 } /^kernel: / { k = $2 } /^kdir: / { print k, $2 }

@@ -57,10 +57,13 @@ CROSS = {"arm64": ("arm64", "aarch64-linux-gnu-")}
 
 # What preparing a tree from linux-source (make olddefconfig
 # modules_prepare) needs on this host: (name, command or header, package).
+# pahole: without it olddefconfig turns Debian's CONFIG_DEBUG_INFO_BTF off,
+# which changes struct module (module_abi_drift()).
 TREE_NEEDS = (
     ("flex", "flex", "flex"), ("bison", "bison", "bison"), ("bc", "bc", "bc"),
     ("libelf", "/usr/include/gelf.h", "libelf-dev"),
     ("libssl", "/usr/include/openssl/opensslv.h", "libssl-dev"),
+    ("pahole", "pahole", "pahole"),
 )
 TREE_PACKAGES = tuple(n[2] for n in TREE_NEEDS)
 
@@ -69,6 +72,62 @@ def tree_missing(which=shutil.which, exists=os.path.exists):
     """The TREE_NEEDS this host lacks, by package name."""
     return [pkg for _n, what, pkg in TREE_NEEDS
             if not (exists(what) if what.startswith("/") else which(what))]
+
+
+# Why olddefconfig may turn an option of struct module off on this host.
+DRIFT_HINTS = {
+    "CONFIG_DEBUG_INFO_BTF_MODULES": "it needs pahole: apt-get install pahole",
+}
+
+
+def config_options(text):
+    """{CONFIG_NAME: value} of a .config's text; an unset option is absent."""
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("CONFIG_") and "=" in line:
+            name, _, value = line.partition("=")
+            out[name] = value
+    return out
+
+
+def module_abi_drift(module_h, shipped, prepared):
+    """The options struct module depends on (those its definition in
+    include/linux/module.h tests, and CONFIG_MODVERSIONS) whose value differs
+    between the kernel's own .config and the one make olddefconfig wrote
+    with this host's tools: [(name, shipped value or None, prepared value
+    or None)]. A module built in a tree with any of them lays out
+    .gnu.linkonce.this_module differently from the kernel, which refuses it
+    ("Invalid relocation target", insmod's "invalid module format")."""
+    m = re.search(r"^struct module \{$(.*?)^\}", module_h, re.M | re.S)
+    names = set(re.findall(r"\bCONFIG_[A-Z0-9_]+", m.group(1) if m else ""))
+    names.add("CONFIG_MODVERSIONS")
+    a, b = config_options(shipped), config_options(prepared)
+    return [(n, a.get(n), b.get(n)) for n in sorted(names) if a.get(n) != b.get(n)]
+
+
+def drift_text(drift):
+    return "; ".join("%s %s -> %s%s" % (n, x or "unset", y or "unset",
+                                         " (%s)" % DRIFT_HINTS[n] if n in DRIFT_HINTS else "")
+                     for n, x, y in drift)
+
+
+def cached_tree_drift(final):
+    """drift_text() of a cached kernel whose build tree was prepared from
+    linux-source (FINAL/build beside the headers in FINAL/root), or ""."""
+    build = os.path.join(final, "build")
+    texts = []
+    for path in (os.path.join(build, "source/include/linux/module.h"),
+                 os.path.join(build, ".config")):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                texts.append(f.read())
+        except OSError:
+            return ""
+    shipped = glob.glob(os.path.join(final, "root/usr/src/linux-headers-*/.config"))
+    if not os.path.exists(os.path.join(final, "done")) or len(shipped) != 1:
+        return ""
+    with open(shipped[0], encoding="utf-8", errors="replace") as f:
+        return drift_text(module_abi_drift(texts[0], f.read(), texts[1]))
 
 
 def metapackages(arch=ARCH):
@@ -511,6 +570,13 @@ class Fetcher:
         base = self.base
         os.makedirs(base, exist_ok=True)
         final = os.path.join(base, "%s-%s" % (k.version.replace("~", "_"), self.arch))
+        stale = cached_tree_drift(final)
+        if stale:
+            # Prepared on a host that lacked a tool (pahole) before this
+            # was checked: prepared again.
+            log("cached tree of %s does not match its kernel (%s): preparing it again"
+                % (k.version, stale))
+            os.unlink(os.path.join(final, "done"))
         if not os.path.exists(os.path.join(final, "done")):
             if os.path.exists(final):
                 shutil.rmtree(final)
@@ -708,6 +774,18 @@ class Fetcher:
                 "KERNELRELEASE=" + k.release, "-j%d" % (os.cpu_count() or 1)]
         log("make olddefconfig modules_prepare for %s (host gcc)" % k.release)
         self._sh(args + ["olddefconfig"], "make olddefconfig")
+        # A tree whose struct module differs from the kernel's builds a
+        # module the kernel refuses: stop here, naming the options.
+        texts = []
+        for path in (os.path.join(src, "include/linux/module.h"),
+                     os.path.join(hdr, ".config"), os.path.join(build, ".config")):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                texts.append(f.read())
+        drift = module_abi_drift(*texts)
+        if drift:
+            raise Error("make olddefconfig changed what struct module depends on, so %s "
+                        "would refuse a module built in this tree: %s"
+                        % (k.release, drift_text(drift)))
         self._sh(args + ["modules_prepare"], "make modules_prepare")
         shutil.copy(os.path.join(hdr, "Module.symvers"), os.path.join(build, "Module.symvers"))
         with open(os.path.join(build, "include/config/kernel.release"), encoding="utf-8") as f:
