@@ -137,10 +137,13 @@ debug_boot() {
 		--append "$append" --mem "$mem" --smp 2 --timeout "$timeout" || true
 	echo "# $tag: $VM_VERDICT after $VM_ELAPSED s"
 	figures+=("$tag: boot_seconds=$VM_ELAPSED")
-	local skipall
+	local skipall setup
 	skipall=$(sed -n 's/^SST-SKIPALL //p' "$(vm_results_log "$dir/console.log")" | head -n 1)
+	setup=$(sed -n 's/^SST-SETUP-ERROR //p' "$(vm_results_log "$dir/console.log")" | head -n 1)
 	if [ -n "$skipall" ]; then
 		result fail "$tag: tests ran" "skipped all: $skipall"
+	elif [ -n "$setup" ]; then
+		result fail "$tag: tests ran" "$setup"
 	else
 		sst_ktap_results "$tag" "$dir/console.log" "$tests" "$dir/console.log.%s.ktap"
 	fi
@@ -171,7 +174,7 @@ phase() {
 	done
 	o=$(sh /sst/tools/guest/main.sh 2>&1 < /dev/null)
 	rc=$?
-	echo "SST-LD $1 main.sh rc=$rc $(printf '%s\n' "$o" | sed -n 's/^SST-SKIPALL //p' | head -n 1)"
+	echo "SST-LD $1 main.sh rc=$rc $(printf '%s\n' "$o" | sed -n 's/^SST-\(SKIPALL\|SETUP-ERROR\) //p' | head -n 1)"
 }
 if [ -n "${SST_LOCKDOWN_RAISE:-}" ]; then
 	# Module in first, then lockdown: only the debugfs writes are refused.

@@ -257,6 +257,11 @@ for i in "${!kernels[@]}"; do
 			result skip "$tag: selftests" "$skipall"
 			continue
 		fi
+		setup=$(sed -n 's/^SST-SETUP-ERROR //p' "$proto" | head -n 1)
+		if [ -n "$setup" ]; then
+			result fail "$tag: selftests" "$setup"
+			continue
+		fi
 		sst_ktap_results "$tag" "$log" "$TESTS" "$kout/%s-$mem.ktap"
 		# The harness must not be what crashes: any splat fails, unless
 		# a known finding for this kernel explains every one.

@@ -23,8 +23,21 @@ echo "SST-INFO memtotal_kb $(sst_mem_kb)"
 echo "SST-INFO cpus $(grep -c ^processor /proc/cpuinfo)"
 
 why=$(sst_unusable_reason)
-if [ -z "$why" ]; then
-	why=$(sst_load_module) && why=
+if [ -z "$why" ] && ! why=$(sst_load_module); then
+	case $why in
+	*"Key was rejected"*|*"Required key not available"*)
+		# The kernel's policy (module.sig_enforce): nothing to test
+		# here, as under lockdown.
+		why="the kernel enforces module signatures and refused the unsigned module: $(echo "$why" | tail -n 1)" ;;
+	*)
+		# Anything else is a module that does not fit this kernel
+		# (a build tree whose configuration is not the kernel's, a
+		# missing export): the harness's failure, not a skip.
+		klog=$(dmesg 2>/dev/null | grep -E 'swiotlb_stress|module' | tail -n 1 | sed 's/^\[[ 0-9.]*\] //')
+		sst_note "the module does not load: $why"
+		echo "SST-SETUP-ERROR the module does not load in this kernel: $(echo "$why" | tail -n 1)${klog:+ (kernel: $klog)}"
+		exit 1 ;;
+	esac
 fi
 if [ -n "$why" ]; then
 	sst_note "nothing can run: $why"

@@ -6,6 +6,8 @@ The protocol (tools/lib/vm.sh, tools/guest/main.sh, scenario-lib.sh):
   SST-GUEST-START / SST-GUEST-END rc=N     /init around the guest script
   SST-INFO <key> <value>                   kernel, cmdline, memtotal_kb, cpus
   SST-SKIPALL <why>                        nothing can run in this boot
+  SST-SETUP-ERROR <why>                    nothing ran: the module does not
+                                           load (every scenario fails)
   SST-SCENARIO-BEGIN <s> / -END <s>        a scenario ran to its end
   SST-UPTIME <seconds>                     the guest's clock (scenario time)
   SST-STORM <s> <device> <spec>            a storm starts
@@ -87,6 +89,7 @@ class Console:
         self.cut = self.split and cut
         self.info = {}
         self.skipall = None
+        self.setup_error = None
         self.guest_started = False
         self.guest_rc = None
         self.results = []        # (scenario, check, verdict, reason, line index)
@@ -164,6 +167,9 @@ class Console:
             elif word == "SST-SKIPALL":
                 if self.skipall is None:
                     self.skipall = rest
+            elif word == "SST-SETUP-ERROR":
+                if self.setup_error is None:
+                    self.setup_error = rest
             elif word == "SST-GUEST-START":
                 self.guest_started = True
             elif word == "SST-GUEST-END":

@@ -329,14 +329,16 @@ def build_run(kver, boots, scenario_names, kdir="", out="", host=False,
                     s.storms.append(Storm(d.name, specs[k] if k < len(specs) else "", blk.lines))
             tail = []
             dm = con.section("dmesg:" + name)
-            if con.skipall is not None:
+            if con.setup_error is not None:
+                tail.append(Check(name, "module_load", "fail", con.setup_error))
+            elif con.skipall is not None:
                 tail.append(Check(name, "scenario", "skip", con.skipall))
             elif dm is not None:
                 s.dmesg = [l[2:] if l.startswith("| ") else l for l in dm]
                 lv, lr, _ = findings.log_check(kver, s.dmesg, scn.meta(name, "expect-log", top))
                 tail.append(Check(name, "kernel_log", lv, lr))
             s.unfinished = False
-            if con.skipall is None and name not in con.scenario_end:
+            if con.skipall is None and con.setup_error is None and name not in con.scenario_end:
                 tail.append(Check(name, "scenario", boot.verdict,
                                   _why_unfinished(boot, con, name)))
                 s.unfinished = True

@@ -139,6 +139,41 @@ class Truncated(unittest.TestCase):
         self.assertEqual(run.status, 2)
 
 
+class SetupError(unittest.TestCase):
+    """The module does not load (found on a fresh machine: a tree prepared
+    without pahole, the kernel refused the module as "invalid module
+    format"). Once that read as every scenario skipped and the run as a
+    pass with nothing passed; now every scenario fails, with the reason."""
+
+    def test_every_scenario_fails_with_the_reason(self):
+        tmp = tempfile.mkdtemp(prefix="sst-test-")
+        self.addCleanup(shutil.rmtree, tmp)
+        recorded.copy_run("612-channel", tmp)
+        res = os.path.join(tmp, "console-1.log.results")
+        head = read(res).split(b"SST-SCENARIO-BEGIN")[0]
+        why = (b"the module does not load in this kernel: insmod: can't insert "
+               b"'/sst/swiotlb_stress.ko': invalid module format (kernel: module: "
+               b"x86/modules: Invalid relocation target, existing value is nonzero)")
+        with open(res, "wb") as f:
+            f.write(head + b"SST-SETUP-ERROR " + why + b"\nSST-GUEST-END rc=1\n")
+        with open(os.path.join(tmp, "boots.tsv"), "r+") as f:
+            row = f.read().replace("\tedu-iommu-fault", "\tedu-iommu-fault mask-high")
+            f.seek(0)
+            f.write(row)
+        con = console.parse_file(os.path.join(tmp, "console-1.log"))
+        self.assertEqual(con.setup_error, why.decode())
+        self.assertIsNone(con.skipall)
+        names = ["edu-iommu-fault", "mask-high"]
+        run = model.build_run("6.12.117+deb12-amd64", model.read_boots(tmp), names,
+                              out=tmp, findings=recorded.findings(), top=recorded.TOP)
+        for n in names:
+            s = run.scenario(n)
+            self.assertFalse(s.unfinished)
+            self.assertEqual([(c.name, c.verdict, c.reason) for c in s.checks],
+                             [("module_load", "fail", why.decode())])
+        self.assertEqual((run.status, run.verdict), (1, "fail"))
+
+
 class Fallback(unittest.TestCase):
     """No protocol line in the results file: the console, as before."""
 
