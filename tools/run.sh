@@ -4,8 +4,8 @@
 # swiotlb_stress main job: boots a kernel in QEMU (or uses this machine with
 # --host), loads the module, runs scenarios, writes a report, KTAP and a
 # JSON summary (tools/sst) and prints one screen. Exit: 0 all checks passed
-# or skipped, 1 a check failed, 2 the kernel under test panicked or hung,
-# 3 bad usage or set-up.
+# or skipped (one at least passed), 1 a check failed, 2 the kernel under
+# test panicked or hung, 3 bad usage or set-up, 4 every check skipped.
 set -euo pipefail
 
 SST_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -596,7 +596,7 @@ rm -f "$out/boots.lock"
 # ---- results: the model (tools/sst) reads the consoles once and writes the
 # files the guest sent, results.txt, report.txt, results.ktap, summary.json
 # and checks.tsv; it prints one screen (-v: the report and the KTAP) and
-# exits 0, 1 or 2 as documented above.
+# exits 0, 1, 2 or 4 as documented above.
 collect=(--kernel-name "$kver" --kdir "$kdir")
 [ -z "$ksrc" ] || collect+=(--ksrc "$ksrc")
 # A kernel tools/sst/debian.py fetched: the model looks for its linux-source.

@@ -6,7 +6,7 @@
         the run in OUT (boots.tsv, console-N.log) -> the files the guest
         sent, results.txt, report.txt, results.ktap, summary.json,
         checks.tsv; prints the one-screen summary (-v: the full report and
-        the KTAP); exits 0/1/2 as tools/run.sh does. --ksrc: the kernel's
+        the KTAP); exits 0/1/2/4 as tools/run.sh does. --ksrc: the kernel's
         source tree, read by the fixes' probes (findings/fingerprints.tsv);
         without it, a kernel IMAGE tools/sst/debian.py fetched gets the
         linux-source tree of its version if the cache has one

@@ -607,7 +607,8 @@ def cmd_collect(a):
             base = safe_name(r[3])
             taken = set(runnames.values())
             runnames[r[1]] = base if base not in taken else "%s-run%d" % (base, len(runnames) + 1)
-    status = 0
+    # 4 (nothing tested) only if every job's checks all skipped.
+    status = 4 if done else 0
     merged = {}
     for name, d, kver, scns, log, con, src, runpath in done:
         out = os.path.join(d, "run")
@@ -635,7 +636,7 @@ def cmd_collect(a):
         print("# %s: LAVA job %s, monitor %s, %d test cases; boot verdict %s; results: %s" % (
             name, log.job, log.monitor, len(cases), v, os.path.join(out, "results.txt")))
         sys.stdout.write(views.screen(run))
-        status = max(status, run.status)
+        status = model.worse_status(status, run.status)
         merged.setdefault(runpath, {})[src.n] = (name, v, kver, kdir)
     # A run whose every boot's job was collected: the whole run again, in
     # DIR/runs/, as tools/run.sh left it (its boots numbered as there), for

@@ -172,6 +172,13 @@ def read_boots(out):
     return boots
 
 
+def worse_status(a, b):
+    """The status of two runs together: a hang or panic over a failure
+    over a pass over a skip (4, nothing tested, only when both are)."""
+    rank = {4: 0, 0: 1, 1: 2, 2: 3}
+    return a if rank.get(a, 4) >= rank.get(b, 4) else b
+
+
 class Run:
     def __init__(self, kver, kdir="", out="", host=False, xen=False):
         self.kver = kver
@@ -229,18 +236,21 @@ class Run:
 
     @property
     def status(self):
-        """Exit code: 0 every check passed or skipped, 1 a check failed,
-        2 the kernel under test panicked or hung (a scenario did not
-        finish)."""
+        """Exit code: 0 every check passed or skipped, and one passed; 1 a
+        check failed; 2 the kernel under test panicked or hung (a scenario
+        did not finish); 4 every check skipped: nothing was tested, which
+        is not a pass (KTAP's and kselftest's skip)."""
         if any(s.unfinished for s in self.scenarios):
             return 2
         if any(s.verdict == "fail" for s in self.scenarios):
             return 1
+        if not any(s.verdict == "pass" for s in self.scenarios):
+            return 4
         return 0
 
     @property
     def verdict(self):
-        return {0: "pass", 1: "fail", 2: "hang-or-panic"}[self.status]
+        return {0: "pass", 1: "fail", 2: "hang-or-panic", 4: "skip"}[self.status]
 
     def known_findings(self):
         seen = []

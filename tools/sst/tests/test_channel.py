@@ -173,6 +173,26 @@ class SetupError(unittest.TestCase):
                              [("module_load", "fail", why.decode())])
         self.assertEqual((run.status, run.verdict), (1, "fail"))
 
+    def test_nothing_tested_is_a_skip_not_a_pass(self):
+        tmp = tempfile.mkdtemp(prefix="sst-test-")
+        self.addCleanup(shutil.rmtree, tmp)
+        recorded.copy_run("612-channel", tmp)
+        res = os.path.join(tmp, "console-1.log.results")
+        head = read(res).split(b"SST-SCENARIO-BEGIN")[0]
+        why = b"kernel lockdown (integrity): the module was refused (Operation not permitted)"
+        with open(res, "wb") as f:
+            f.write(head + b"SST-SKIPALL " + why + b"\nSST-GUEST-END rc=4\n")
+        run = model.build_run("6.12.117+deb12-amd64", model.read_boots(tmp), ["edu-iommu-fault"],
+                              out=tmp, findings=recorded.findings(), top=recorded.TOP)
+        self.assertEqual([(c.name, c.verdict) for c in run.scenario("edu-iommu-fault").checks],
+                         [("scenario", "skip")])
+        self.assertEqual((run.status, run.verdict), (4, "skip"))
+
+    def test_runs_together(self):
+        w = model.worse_status
+        self.assertEqual([w(4, 0), w(0, 4), w(4, 4), w(0, 1), w(1, 2), w(2, 4), w(4, 1)],
+                         [0, 0, 4, 1, 2, 2, 1])
+
 
 class Fallback(unittest.TestCase):
     """No protocol line in the results file: the console, as before."""
