@@ -105,7 +105,7 @@ if [ $matrix = 1 ]; then
 		b=$((b + $(sed -n 's/^broken ([^)]*): //p' "$out/verdict-$k.txt")))
 		st=$((st + $(sed -n 's/^still failing on both: //p' "$out/verdict-$k.txt")))
 		nc=$((nc + $(sed -n 's/^not compared ([^)]*): //p' "$out/verdict-$k.txt")))
-		echo "# $k ($(sed -n 's/^kernel: //p' "$d/report.txt" | head -n 1 | cut -d' ' -f1)): $(grep -E '^(fixed|broken|still|unchanged|skipped|not compared) ' "$out/verdict-$k.txt" | tr '\n' ' ')"
+		echo "# $k ($(sed -n 's/^kernel: //p' "$d/report.txt" | head -n 1 | cut -d' ' -f1)): $(grep -E '^(fixed|broken|still|unchanged|skipped|not compared)' "$out/verdict-$k.txt" | tr '\n' ' ')"
 	done
 	printf 'fixed (all kernels): %d\nbroken (all kernels): %d\nstill failing on both: %d\nnot compared (all kernels): %d\n' \
 		"$f" "$b" "$st" "$nc" > "$out/verdict.txt"

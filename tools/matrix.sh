@@ -135,6 +135,8 @@ for i in "${!kernels[@]}"; do
 	d=$out/k$((i + 1))
 	echo "# kernel $((i + 1)): $k"
 	rc=0 start=$SECONDS
+	# A reused --out: an earlier set-up failure's marker is not this run's.
+	rm -f "$d/no-results"
 	# All of run.sh's output goes to its log; its progress lines (stderr)
 	# also to ours.
 	: > "$d.log"
