@@ -111,23 +111,27 @@ def drift_text(drift):
                      for n, x, y in drift)
 
 
+def tree_drift(module_h, shipped, prepared):
+    """module_abi_drift() of the three files at these paths."""
+    texts = []
+    for path in (module_h, shipped, prepared):
+        with open(path, encoding="utf-8", errors="replace") as f:
+            texts.append(f.read())
+    return module_abi_drift(*texts)
+
+
 def cached_tree_drift(final):
     """drift_text() of a cached kernel whose build tree was prepared from
     linux-source (FINAL/build beside the headers in FINAL/root), or ""."""
     build = os.path.join(final, "build")
-    texts = []
-    for path in (os.path.join(build, "source/include/linux/module.h"),
-                 os.path.join(build, ".config")):
-        try:
-            with open(path, encoding="utf-8", errors="replace") as f:
-                texts.append(f.read())
-        except OSError:
-            return ""
     shipped = glob.glob(os.path.join(final, "root/usr/src/linux-headers-*/.config"))
     if not os.path.exists(os.path.join(final, "done")) or len(shipped) != 1:
         return ""
-    with open(shipped[0], encoding="utf-8", errors="replace") as f:
-        return drift_text(module_abi_drift(texts[0], f.read(), texts[1]))
+    try:
+        return drift_text(tree_drift(os.path.join(build, "source/include/linux/module.h"),
+                                     shipped[0], os.path.join(build, ".config")))
+    except OSError:
+        return ""
 
 
 def metapackages(arch=ARCH):
@@ -776,12 +780,8 @@ class Fetcher:
         self._sh(args + ["olddefconfig"], "make olddefconfig")
         # A tree whose struct module differs from the kernel's builds a
         # module the kernel refuses: stop here, naming the options.
-        texts = []
-        for path in (os.path.join(src, "include/linux/module.h"),
-                     os.path.join(hdr, ".config"), os.path.join(build, ".config")):
-            with open(path, encoding="utf-8", errors="replace") as f:
-                texts.append(f.read())
-        drift = module_abi_drift(*texts)
+        drift = tree_drift(os.path.join(src, "include/linux/module.h"),
+                           os.path.join(hdr, ".config"), os.path.join(build, ".config"))
         if drift:
             raise Error("make olddefconfig changed what struct module depends on, so %s "
                         "would refuse a module built in this tree: %s"

@@ -145,17 +145,23 @@ class SetupError(unittest.TestCase):
     format"). Once that read as every scenario skipped and the run as a
     pass with nothing passed; now every scenario fails, with the reason."""
 
-    def test_every_scenario_fails_with_the_reason(self):
+    def guest_ends_early(self, tail):
+        """A copy of 612-channel whose guest wrote TAIL after its
+        SST-INFO lines, instead of its scenario; the copy's folder."""
         tmp = tempfile.mkdtemp(prefix="sst-test-")
         self.addCleanup(shutil.rmtree, tmp)
         recorded.copy_run("612-channel", tmp)
         res = os.path.join(tmp, "console-1.log.results")
         head = read(res).split(b"SST-SCENARIO-BEGIN")[0]
+        with open(res, "wb") as f:
+            f.write(head + tail)
+        return tmp
+
+    def test_every_scenario_fails_with_the_reason(self):
         why = (b"the module does not load in this kernel: insmod: can't insert "
                b"'/sst/swiotlb_stress.ko': invalid module format (kernel: module: "
                b"x86/modules: Invalid relocation target, existing value is nonzero)")
-        with open(res, "wb") as f:
-            f.write(head + b"SST-SETUP-ERROR " + why + b"\nSST-GUEST-END rc=1\n")
+        tmp = self.guest_ends_early(b"SST-SETUP-ERROR " + why + b"\nSST-GUEST-END rc=1\n")
         with open(os.path.join(tmp, "boots.tsv"), "r+") as f:
             row = f.read().replace("\tedu-iommu-fault", "\tedu-iommu-fault mask-high")
             f.seek(0)
@@ -174,14 +180,8 @@ class SetupError(unittest.TestCase):
         self.assertEqual((run.status, run.verdict), (1, "fail"))
 
     def test_nothing_tested_is_a_skip_not_a_pass(self):
-        tmp = tempfile.mkdtemp(prefix="sst-test-")
-        self.addCleanup(shutil.rmtree, tmp)
-        recorded.copy_run("612-channel", tmp)
-        res = os.path.join(tmp, "console-1.log.results")
-        head = read(res).split(b"SST-SCENARIO-BEGIN")[0]
         why = b"kernel lockdown (integrity): the module was refused (Operation not permitted)"
-        with open(res, "wb") as f:
-            f.write(head + b"SST-SKIPALL " + why + b"\nSST-GUEST-END rc=4\n")
+        tmp = self.guest_ends_early(b"SST-SKIPALL " + why + b"\nSST-GUEST-END rc=4\n")
         run = model.build_run("6.12.117+deb12-amd64", model.read_boots(tmp), ["edu-iommu-fault"],
                               out=tmp, findings=recorded.findings(), top=recorded.TOP)
         self.assertEqual([(c.name, c.verdict) for c in run.scenario("edu-iommu-fault").checks],
